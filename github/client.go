@@ -1,0 +1,165 @@
+// Package github builds the one GitHub API client that every ghmcp tool
+// shares, with its transport stack assembled in one place.
+package github
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	gh "github.com/google/go-github/v62/github"
+	"golang.org/x/oauth2"
+
+	"github.com/ghmcp/ghmcp/ratelimit"
+)
+
+// DefaultAPIURL is GitHub.com's REST API.
+const DefaultAPIURL = "https://api.github.com/"
+
+// TokenEnvVars are the environment variables a token is read from, in order
+// of preference.
+var TokenEnvVars = []string{"GITHUB_PERSONAL_ACCESS_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"}
+
+// ErrNoToken is returned for every request when no token is configured, so
+// that a server without a token can still start and list its tools.
+var ErrNoToken = errors.New("no GitHub token configured: set GITHUB_PERSONAL_ACCESS_TOKEN (or GITHUB_TOKEN or GH_TOKEN) in the environment of the ghmcp server and restart it")
+
+// Options configures NewClient.
+type Options struct {
+	// Token authenticates every request. Empty means every request fails
+	// with ErrNoToken before anything is sent.
+	Token string
+	// APIURL is the REST API root, e.g. https://api.github.com/ or
+	// https://ghe.example.com/api/v3/.
+	APIURL *url.URL
+	// UserAgent is sent with every request.
+	UserAgent string
+	// Limiter gates every request; required.
+	Limiter *ratelimit.Limiter
+	// Base sends the requests; nil means a clone of http.DefaultTransport.
+	Base http.RoundTripper
+	// ReadOnly refuses every request but GET and HEAD: a second guard
+	// behind not registering write tools.
+	ReadOnly bool
+}
+
+// NewClient returns a go-github client whose requests pass, top to bottom:
+//
+//	go-github → tokenRequired → ratelimit.Limiter → oauth2 (Authorization) → Base
+//
+// The limiter sits above auth so that a retry is re-authorised like a new
+// request, and below tokenRequired so that a missing token is never retried.
+func NewClient(opts Options) (*gh.Client, error) {
+	if opts.Limiter == nil {
+		return nil, errors.New("github: Options.Limiter is required")
+	}
+	if opts.APIURL == nil {
+		return nil, errors.New("github: Options.APIURL is required")
+	}
+	base := opts.Base
+	if base == nil {
+		base = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	var rt http.RoundTripper = base
+	if opts.Token != "" {
+		rt = &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: opts.Token, TokenType: "Bearer"}), Base: rt}
+	}
+	rt = opts.Limiter.Transport(rt)
+	rt = hideRateMemory{next: rt}
+	if opts.ReadOnly {
+		rt = readOnlyGuard{next: rt}
+	}
+	if opts.Token == "" {
+		rt = tokenRequired{}
+	}
+
+	c := gh.NewClient(&http.Client{Transport: rt})
+	u := *opts.APIURL
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	c.BaseURL = &u
+	c.UploadURL = &u
+	c.UserAgent = opts.UserAgent
+	return c, nil
+}
+
+// ParseAPIURL checks an API URL. The token must never travel in clear, so
+// http:// is accepted only for loopback hosts (local fakes in tests).
+func ParseAPIURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("invalid API URL %q: %w", raw, err)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("invalid API URL %q: want an absolute URL such as %s", raw, DefaultAPIURL)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("invalid API URL %q: it must not carry credentials, a query or a fragment", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("refusing API URL %q: http:// would send the token in clear; use https:// (http:// is allowed only for loopback test servers)", raw)
+		}
+	default:
+		return nil, fmt.Errorf("invalid API URL %q: scheme must be https", raw)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// tokenRequired fails every request with ErrNoToken.
+type tokenRequired struct{}
+
+func (tokenRequired) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	return nil, ErrNoToken
+}
+
+// ErrReadOnly is returned for a write attempted in read-only mode.
+var ErrReadOnly = errors.New("ghmcp runs in read-only mode (--read-only), so it does not send writes to GitHub")
+
+// readOnlyGuard refuses writes.
+type readOnlyGuard struct{ next http.RoundTripper }
+
+func (t readOnlyGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	if ratelimit.IsWrite(req.Method) {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ErrReadOnly)
+	}
+	return t.next.RoundTrip(req)
+}
+
+// hideRateMemory marks responses so that go-github does not record rate
+// limits itself. go-github refuses requests client-side once it saw a
+// spent budget, which would pre-empt the limiter's decision to wait for a
+// near reset; the limiter is the one authority. go-github skips its record
+// for responses carrying X-From-Cache.
+type hideRateMemory struct{ next http.RoundTripper }
+
+func (t hideRateMemory) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if resp != nil {
+		resp.Header.Set("X-From-Cache", "1")
+	}
+	return resp, err
+}

@@ -1,0 +1,54 @@
+package ratelimit
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// LimitError reports that a request was not sent, or not retried, because a
+// GitHub rate limit is in force for longer than the limiter may wait.
+type LimitError struct {
+	// Kind is "primary" (the per-resource hourly budget) or "secondary"
+	// (GitHub's abuse protection: concurrency, points per minute, writes).
+	Kind string
+	// Resource is the primary resource, e.g. "core" or "search".
+	Resource string
+	// RetryAt is when the request may succeed again.
+	RetryAt time.Time
+	// Wait is how long that was from the moment of the decision.
+	Wait time.Duration
+}
+
+func (e *LimitError) Error() string {
+	when := e.RetryAt.UTC().Format(time.RFC3339)
+	wait := e.Wait.Round(time.Second)
+	if e.Kind == KindSecondary {
+		return fmt.Sprintf("GitHub's secondary rate limit is in force; requests are paused until %s (in %s). Retry after that time, and make fewer calls at once", when, wait)
+	}
+	return fmt.Sprintf("GitHub %s rate limit exhausted; it resets at %s (in %s). Retry after that time", e.Resource, when, wait)
+}
+
+// Kinds of LimitError.
+const (
+	KindPrimary   = "primary"
+	KindSecondary = "secondary"
+)
+
+// AmbiguousWriteError reports that a write failed after it may have reached
+// GitHub. It is never retried: repeating it could apply it twice.
+type AmbiguousWriteError struct {
+	Method string
+	Path   string
+	Err    error
+}
+
+func (e *AmbiguousWriteError) Error() string {
+	return fmt.Sprintf("%s %s failed after the request was sent (%v); GitHub may or may not have applied it, so it was not retried. Check the current state before trying again", e.Method, e.Path, e.Err)
+}
+
+func (e *AmbiguousWriteError) Unwrap() error { return e.Err }
+
+// ErrBodyNotReplayable is returned when a request must be retried but its
+// body cannot be read a second time.
+var ErrBodyNotReplayable = errors.New("request body cannot be replayed for a retry")

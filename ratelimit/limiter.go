@@ -1,0 +1,345 @@
+// Package ratelimit keeps ghmcp inside GitHub's rate limits. Every request
+// to GitHub passes through one Limiter, installed as an http.RoundTripper:
+// it learns the primary budgets from response headers, waits for a near
+// reset or fails fast for a far one, pauses everything after a secondary
+// limit, caps concurrency, spaces writes, and retries only what is safe.
+package ratelimit
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Config tunes a Limiter. Zero fields take the defaults in DefaultConfig.
+type Config struct {
+	// MaxWait is the longest a request waits for a rate limit to reset or a
+	// pause to end before failing fast with a LimitError.
+	MaxWait time.Duration
+	// MaxRetries bounds retries of one request (rate limits, 5xx, network).
+	MaxRetries int
+	// RetryInitial and RetryMax shape the jittered exponential backoff for
+	// 5xx answers and network errors.
+	RetryInitial time.Duration
+	RetryMax     time.Duration
+	// SecondaryInitial is the pause after a secondary limit that came with
+	// no Retry-After; it doubles while it repeats, up to SecondaryMax.
+	SecondaryInitial time.Duration
+	SecondaryMax     time.Duration
+	// MaxConcurrent caps requests in flight (GitHub allows 100; agents
+	// rarely need more than a few).
+	MaxConcurrent int
+	// WriteSpacing is the minimum gap between the starts of two writes;
+	// writes are also sent one at a time, as GitHub asks.
+	WriteSpacing time.Duration
+	// ResetBuffer is added to a primary reset time, because GitHub's reset
+	// is whole seconds and clocks differ.
+	ResetBuffer time.Duration
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{
+		MaxWait:          30 * time.Second,
+		MaxRetries:       3,
+		RetryInitial:     500 * time.Millisecond,
+		RetryMax:         8 * time.Second,
+		SecondaryInitial: time.Minute,
+		SecondaryMax:     16 * time.Minute,
+		MaxConcurrent:    8,
+		WriteSpacing:     time.Second,
+		ResetBuffer:      time.Second,
+	}
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.MaxWait <= 0 {
+		c.MaxWait = d.MaxWait
+	}
+	if c.MaxRetries < 0 {
+		c.MaxRetries = 0
+	} else if c.MaxRetries == 0 {
+		c.MaxRetries = d.MaxRetries
+	}
+	if c.RetryInitial <= 0 {
+		c.RetryInitial = d.RetryInitial
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = d.RetryMax
+	}
+	if c.SecondaryInitial <= 0 {
+		c.SecondaryInitial = d.SecondaryInitial
+	}
+	if c.SecondaryMax <= 0 {
+		c.SecondaryMax = d.SecondaryMax
+	}
+	if c.MaxConcurrent <= 0 {
+		c.MaxConcurrent = d.MaxConcurrent
+	}
+	if c.WriteSpacing < 0 {
+		c.WriteSpacing = 0
+	} else if c.WriteSpacing == 0 {
+		c.WriteSpacing = d.WriteSpacing
+	}
+	if c.ResetBuffer < 0 {
+		c.ResetBuffer = 0
+	} else if c.ResetBuffer == 0 {
+		c.ResetBuffer = d.ResetBuffer
+	}
+	return c
+}
+
+// Budget is what GitHub last said about one primary resource.
+type Budget struct {
+	Resource  string    `json:"resource"`
+	Limit     int       `json:"limit"`
+	Remaining int       `json:"remaining"`
+	Reset     time.Time `json:"reset"`
+}
+
+// Limiter tracks GitHub's limits for one token and gates requests.
+// It is safe for concurrent use.
+type Limiter struct {
+	cfg   Config
+	clock Clock
+	log   *slog.Logger
+
+	slots     chan struct{} // concurrency cap
+	writeTurn chan struct{} // one write at a time
+
+	mu              sync.Mutex
+	budgets         map[string]Budget
+	pausedUntil     time.Time
+	secondaryStreak int
+	lastWrite       time.Time
+	stats           Stats
+}
+
+// Stats counts what the limiter did, for visibility and tests.
+type Stats struct {
+	Requests    int `json:"requests"`
+	Retries     int `json:"retries"`
+	Waits       int `json:"waits"`
+	FailedFast  int `json:"failed_fast"`
+	Secondary   int `json:"secondary_limits"`
+	InFlight    int `json:"in_flight"`
+	MaxInFlight int `json:"max_in_flight"`
+}
+
+// New returns a Limiter. A nil clock means the system clock; a nil logger
+// discards logs.
+func New(cfg Config, clock Clock, logger *slog.Logger) *Limiter {
+	cfg = cfg.withDefaults()
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Limiter{
+		cfg:       cfg,
+		clock:     clock,
+		log:       logger,
+		slots:     make(chan struct{}, cfg.MaxConcurrent),
+		writeTurn: make(chan struct{}, 1),
+		budgets:   make(map[string]Budget),
+	}
+}
+
+// Config returns the effective configuration.
+func (l *Limiter) Config() Config { return l.cfg }
+
+// Budgets returns the primary budgets learned so far.
+func (l *Limiter) Budgets() []Budget {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]Budget, 0, len(l.budgets))
+	for _, b := range l.budgets {
+		out = append(out, b)
+	}
+	return out
+}
+
+// Stats returns a snapshot of the counters.
+func (l *Limiter) Stats() Stats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stats
+}
+
+// PausedUntil returns the end of the current secondary-limit pause, or the
+// zero time.
+func (l *Limiter) PausedUntil() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.pausedUntil.After(l.clock.Now()) {
+		return l.pausedUntil
+	}
+	return time.Time{}
+}
+
+// gate returns how long a request for resource must wait before it may be
+// sent: the secondary pause, or the primary reset when the budget is spent.
+// When it returns zero it has reserved one unit of the budget.
+func (l *Limiter) gate(resource string) (time.Duration, *LimitError) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	if l.pausedUntil.After(now) {
+		return l.pausedUntil.Sub(now), &LimitError{Kind: KindSecondary, Resource: resource, RetryAt: l.pausedUntil, Wait: l.pausedUntil.Sub(now)}
+	}
+	b, ok := l.budgets[resource]
+	if ok && b.Remaining <= 0 && !b.Reset.IsZero() {
+		until := b.Reset.Add(l.cfg.ResetBuffer)
+		if until.After(now) {
+			return until.Sub(now), &LimitError{Kind: KindPrimary, Resource: resource, RetryAt: until, Wait: until.Sub(now)}
+		}
+		// The window has reset: the budget is unknown until GitHub answers.
+		delete(l.budgets, resource)
+		ok = false
+	}
+	if ok {
+		// Reserve a unit so concurrent requests do not overspend.
+		b.Remaining--
+		l.budgets[resource] = b
+	}
+	return 0, nil
+}
+
+// awaitGate waits until resource may be used, failing fast when the wait
+// would exceed MaxWait.
+func (l *Limiter) awaitGate(ctx context.Context, resource string) error {
+	for {
+		wait, lerr := l.gate(resource)
+		if wait <= 0 {
+			return nil
+		}
+		if wait > l.cfg.MaxWait {
+			l.count(func(s *Stats) { s.FailedFast++ })
+			l.log.Warn("rate limit: failing fast", "kind", lerr.Kind, "resource", resource, "retry_at", lerr.RetryAt.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second).String())
+			return lerr
+		}
+		l.logWait(wait, lerr.Kind+" rate limit", "resource", resource)
+		if err := l.clock.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// acquire takes a concurrency slot and, for writes, the single write turn
+// with spacing from the previous write. release undoes it.
+func (l *Limiter) acquire(ctx context.Context, write bool) (release func(), err error) {
+	if write {
+		select {
+		case l.writeTurn <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		l.mu.Lock()
+		wait := l.lastWrite.Add(l.cfg.WriteSpacing).Sub(l.clock.Now())
+		l.mu.Unlock()
+		if wait > 0 {
+			l.logWait(wait, "write spacing")
+			if err := l.clock.Sleep(ctx, wait); err != nil {
+				<-l.writeTurn
+				return nil, err
+			}
+		}
+	}
+	select {
+	case l.slots <- struct{}{}:
+	case <-ctx.Done():
+		if write {
+			<-l.writeTurn
+		}
+		return nil, ctx.Err()
+	}
+	l.mu.Lock()
+	if write {
+		l.lastWrite = l.clock.Now()
+	}
+	l.stats.InFlight++
+	l.stats.MaxInFlight = max(l.stats.MaxInFlight, l.stats.InFlight)
+	l.mu.Unlock()
+	return func() {
+		l.mu.Lock()
+		l.stats.InFlight--
+		l.mu.Unlock()
+		<-l.slots
+		if write {
+			<-l.writeTurn
+		}
+	}, nil
+}
+
+// observe records the rate-limit headers of a response.
+func (l *Limiter) observe(resource string, h headerGetter) {
+	limit, errL := strconv.Atoi(h.Get("X-RateLimit-Limit"))
+	remaining, errR := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
+	reset, errT := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64)
+	if errR != nil || errT != nil {
+		return
+	}
+	if r := h.Get("X-RateLimit-Resource"); r != "" {
+		resource = r
+	}
+	b := Budget{Resource: resource, Remaining: remaining, Reset: time.Unix(reset, 0)}
+	if errL == nil {
+		b.Limit = limit
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	// Answers arrive out of order; never let an older, larger figure undo
+	// a reservation within the same window.
+	if old, ok := l.budgets[resource]; ok && old.Reset.Equal(b.Reset) && old.Remaining < b.Remaining {
+		b.Remaining = old.Remaining
+	}
+	l.budgets[resource] = b
+}
+
+// pause stops every request until d from now, returning the pause end.
+func (l *Limiter) pause(d time.Duration) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	until := l.clock.Now().Add(d)
+	if until.After(l.pausedUntil) {
+		l.pausedUntil = until
+	}
+	l.stats.Secondary++
+	return l.pausedUntil
+}
+
+// secondaryBackoff returns the pause for a secondary limit without
+// Retry-After: SecondaryInitial doubling per repeat, capped.
+func (l *Limiter) secondaryBackoff() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d := l.cfg.SecondaryInitial << min(l.secondaryStreak, 16)
+	l.secondaryStreak++
+	return min(d, l.cfg.SecondaryMax)
+}
+
+func (l *Limiter) succeeded() {
+	l.mu.Lock()
+	l.secondaryStreak = 0
+	l.mu.Unlock()
+}
+
+func (l *Limiter) count(f func(*Stats)) {
+	l.mu.Lock()
+	f(&l.stats)
+	l.mu.Unlock()
+}
+
+func (l *Limiter) logWait(d time.Duration, reason string, attrs ...any) {
+	l.count(func(s *Stats) { s.Waits++ })
+	if d < time.Second {
+		return
+	}
+	l.log.Info("rate limit: waiting", append([]any{"reason", reason, "wait", d.Round(time.Millisecond).String()}, attrs...)...)
+}
+
+type headerGetter interface{ Get(string) string }

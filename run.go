@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/ghmcp/ghmcp/github"
+	"github.com/ghmcp/ghmcp/internal/redact"
+	"github.com/ghmcp/ghmcp/ratelimit"
+	"github.com/ghmcp/ghmcp/tools"
+)
+
+// devVersion is reported when the binary carries no module version (a
+// local build rather than go install).
+const devVersion = "0.1.0-dev"
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// config is everything run needs, parsed and checked once up front.
+type config struct {
+	token    string
+	apiURL   *url.URL
+	logLevel slog.Level
+	logFile  string
+	readOnly bool
+	limits   ratelimit.Config
+}
+
+// run is the whole program; main only supplies the process's streams,
+// arguments, environment and signal-bound context.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, code, done := parseConfig(args, stdout, stderr, getenv)
+	if done {
+		return code
+	}
+
+	logOut := stderr
+	if cfg.logFile != "" {
+		f, err := os.OpenFile(cfg.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			fmt.Fprintf(stderr, "ghmcp: cannot open log file: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		logOut = f
+	}
+	redactor := redact.New(cfg.token)
+	logger := slog.New(redactor.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: cfg.logLevel})))
+
+	srv, err := newServer(cfg, redactor, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
+		return exitError
+	}
+	if cfg.token == "" {
+		logger.Warn("no GitHub token: tools are listed but every call will fail; set GITHUB_PERSONAL_ACCESS_TOKEN")
+	}
+	logger.Info("ghmcp serving on stdio", "version", version(), "api_url", cfg.apiURL.String(), "read_only", cfg.readOnly)
+
+	stdio := server.NewStdioServer(srv)
+	stdio.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
+	pending := newInflight()
+	in := &tapReader{ctx: ctx, src: bufio.NewReader(stdin), f: pending}
+	out := &tapWriter{dst: stdout, f: pending}
+	err = stdio.Listen(ctx, in, out)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		logger.Error("server stopped", "error", err)
+		return exitError
+	}
+	logger.Info("ghmcp stopped")
+	return exitOK
+}
+
+// newServer wires the limiter, the GitHub client and the tools into an MCP
+// server.
+func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*server.MCPServer, error) {
+	limiter := ratelimit.New(cfg.limits, nil, logger)
+	client, err := github.NewClient(github.Options{
+		Token:     cfg.token,
+		APIURL:    cfg.apiURL,
+		UserAgent: "ghmcp/" + version(),
+		Limiter:   limiter,
+		ReadOnly:  cfg.readOnly,
+	})
+	if err != nil {
+		return nil, err
+	}
+	srv := server.NewMCPServer("ghmcp", version(),
+		server.WithToolCapabilities(false),
+		server.WithRecovery(),
+	)
+	for _, t := range tools.All(tools.Deps{GitHub: client, Logger: logger, Redact: redactor.String}) {
+		if cfg.readOnly && !t.ReadOnly {
+			continue
+		}
+		srv.AddTool(t.Def, t.Handler)
+	}
+	return srv, nil
+}
+
+// parseConfig reads flags, falling back to environment variables. done
+// means run should return code at once (help, version, or a bad setting).
+func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) string) (cfg config, code int, done bool) {
+	fs := flag.NewFlagSet("ghmcp", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	def := ratelimit.DefaultConfig()
+	apiURL := fs.String("api-url", env("GITHUB_API_URL", github.DefaultAPIURL), "GitHub REST API URL; for GitHub Enterprise Server https://HOST/api/v3/ (env GITHUB_API_URL)")
+	logLevel := fs.String("log-level", env("GHMCP_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env GHMCP_LOG_LEVEL)")
+	logFile := fs.String("log-file", env("GHMCP_LOG_FILE", ""), "append logs to this file instead of stderr (env GHMCP_LOG_FILE)")
+	readOnly := fs.Bool("read-only", envBool(getenv("GHMCP_READ_ONLY")), "offer only tools that do not change GitHub, and refuse any write request (env GHMCP_READ_ONLY)")
+	maxWait := fs.Duration("max-wait", envDuration(getenv("GHMCP_MAX_WAIT"), def.MaxWait), "longest wait for a rate limit before a call fails with a retry time (env GHMCP_MAX_WAIT)")
+	maxConc := fs.Int("max-concurrent", envInt(getenv("GHMCP_MAX_CONCURRENT"), def.MaxConcurrent), "most requests in flight to GitHub at once (env GHMCP_MAX_CONCURRENT)")
+	spacing := fs.Duration("write-spacing", envDuration(getenv("GHMCP_WRITE_SPACING"), def.WriteSpacing), "least time between two writes, which are sent one at a time (env GHMCP_WRITE_SPACING)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	help := fs.Bool("help", false, "print this help and exit")
+	fs.BoolVar(help, "h", false, "print this help and exit")
+
+	usageErr := func(format string, a ...any) (config, int, bool) {
+		fmt.Fprintf(stderr, "ghmcp: "+format+" (see ghmcp --help)\n", a...)
+		return config{}, exitUsage, true
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, fs)
+			return config{}, exitOK, true
+		}
+		return usageErr("%v", err)
+	}
+	if *help {
+		printUsage(stdout, fs)
+		return config{}, exitOK, true
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "ghmcp %s\n", version())
+		return config{}, exitOK, true
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	u, err := github.ParseAPIURL(*apiURL)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageErr("invalid log level %q: want debug, info, warn or error", *logLevel)
+	}
+	if *maxConc < 1 || *maxConc > 100 {
+		return usageErr("--max-concurrent must be between 1 and 100 (GitHub's own cap), got %d", *maxConc)
+	}
+	if *maxWait < 0 || *spacing < 0 {
+		return usageErr("--max-wait and --write-spacing must not be negative")
+	}
+	limits := def
+	limits.MaxWait, limits.MaxConcurrent, limits.WriteSpacing = *maxWait, *maxConc, *spacing
+	if *spacing == 0 {
+		limits.WriteSpacing = -1 // explicit zero: no spacing
+	}
+	var token string
+	for _, name := range github.TokenEnvVars {
+		if token = strings.TrimSpace(getenv(name)); token != "" {
+			break
+		}
+	}
+	return config{token: token, apiURL: u, logLevel: level, logFile: *logFile, readOnly: *readOnly, limits: limits}, 0, false
+}
+
+func printUsage(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, `ghmcp %s: a Model Context Protocol server for GitHub, on stdin/stdout.
+
+Usage: ghmcp [flags]
+
+The token is read from GITHUB_PERSONAL_ACCESS_TOKEN, else GITHUB_TOKEN,
+else GH_TOKEN. Without one the server starts and lists its tools, and
+every call explains which variable to set.
+
+Flags:
+`, version())
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+func envBool(s string) bool {
+	b, _ := strconv.ParseBool(s)
+	return b
+}
+
+func envInt(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return def
+}
+
+func envDuration(s string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(s); err == nil {
+		return d
+	}
+	return def
+}
+
+// version is the module version for go install builds, else devVersion.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return devVersion
+}

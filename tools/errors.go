@@ -1,0 +1,106 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	gh "github.com/google/go-github/v62/github"
+
+	"github.com/ghmcp/ghmcp/github"
+	"github.com/ghmcp/ghmcp/ratelimit"
+)
+
+// explain turns an error from a tool into the message the model sees: what
+// went wrong and what to do about it. what names the operation, e.g.
+// "get repository octo/hello".
+func explain(what string, err error) string {
+	var (
+		argErr    *ArgError
+		limitErr  *ratelimit.LimitError
+		ambiguous *ratelimit.AmbiguousWriteError
+		respErr   *gh.ErrorResponse
+		rateErr   *gh.RateLimitError
+		abuseErr  *gh.AbuseRateLimitError
+	)
+	switch {
+	case errors.As(err, &argErr):
+		return argErr.Error()
+	case errors.Is(err, github.ErrNoToken):
+		return what + ": " + github.ErrNoToken.Error()
+	case errors.As(err, &limitErr):
+		return what + ": " + limitErr.Error()
+	case errors.As(err, &ambiguous):
+		return what + ": " + ambiguous.Error()
+	case errors.As(err, &rateErr):
+		return fmt.Sprintf("%s: GitHub rate limit exhausted; it resets at %s. Retry after that time", what, rateErr.Rate.Reset.UTC().Format("2006-01-02T15:04:05Z"))
+	case errors.As(err, &abuseErr):
+		return fmt.Sprintf("%s: GitHub's secondary rate limit was hit. Wait a minute, then retry with fewer calls at once", what)
+	case errors.As(err, &respErr):
+		return what + ": " + explainResponse(respErr)
+	case errors.Is(err, context.Canceled):
+		return what + ": cancelled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return what + ": timed out waiting for GitHub; retry later"
+	}
+	return fmt.Sprintf("%s: %v", what, err)
+}
+
+// explainResponse explains a GitHub error answer by its status.
+func explainResponse(e *gh.ErrorResponse) string {
+	status := 0
+	if e.Response != nil {
+		status = e.Response.StatusCode
+	}
+	msg := e.Message
+	switch status {
+	case http.StatusUnauthorized:
+		return "GitHub rejected the token (401 " + msg + "). Set a valid token in GITHUB_PERSONAL_ACCESS_TOKEN and restart the server"
+	case http.StatusNotFound:
+		return "not found (404). Check the owner, name and number; if it exists and is private, the token may lack access to it"
+	case http.StatusForbidden:
+		return fmt.Sprintf("forbidden (403: %s). The token may lack the permission this needs, or the resource is read-only", msg)
+	case http.StatusConflict:
+		return fmt.Sprintf("conflict (409: %s). The resource changed since you read it; read it again and retry", msg)
+	case http.StatusGone:
+		return fmt.Sprintf("gone (410: %s). The feature is disabled for this repository", msg)
+	case http.StatusUnprocessableEntity:
+		return "GitHub rejected the input (422 " + msg + ")" + explainFieldErrors(e.Errors) + ". Fix those arguments and retry"
+	}
+	if status >= 500 {
+		return fmt.Sprintf("GitHub failed (%d %s). This is on GitHub's side; retry in a little while", status, msg)
+	}
+	return fmt.Sprintf("GitHub answered %d: %s", status, msg)
+}
+
+// explainFieldErrors renders GitHub's per-field validation errors.
+func explainFieldErrors(errs []gh.Error) string {
+	if len(errs) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(errs))
+	for _, fe := range errs {
+		var p string
+		switch fe.Code {
+		case "missing_field":
+			p = fmt.Sprintf("%s is required", fe.Field)
+		case "invalid":
+			p = fmt.Sprintf("%s is invalid", fe.Field)
+		case "already_exists":
+			p = fmt.Sprintf("%s already exists", fe.Field)
+		case "missing":
+			p = fmt.Sprintf("%s does not exist", fe.Resource)
+		case "custom":
+			p = fe.Message
+		default:
+			p = strings.TrimSpace(fe.Field + " " + fe.Code)
+		}
+		if fe.Message != "" && fe.Code != "custom" {
+			p += ": " + fe.Message
+		}
+		parts = append(parts, p)
+	}
+	return ": " + strings.Join(parts, "; ")
+}

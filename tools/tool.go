@@ -1,0 +1,180 @@
+// Package tools defines ghmcp's MCP tools: one file per GitHub domain, each
+// tool a value built from its input and output structs and a handler.
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	gh "github.com/google/go-github/v62/github"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// Deps are what the tools need. Every tool uses the same GitHub client, so
+// every call passes through the same rate limiter.
+type Deps struct {
+	GitHub *gh.Client
+	Logger *slog.Logger
+	// Redact removes secrets from text a tool returns; nil means identity.
+	Redact func(string) string
+}
+
+// Tool is one MCP tool: its definition and handler, and what the server
+// needs to decide whether to register it.
+type Tool struct {
+	Def      mcp.Tool
+	Handler  server.ToolHandlerFunc
+	Toolset  string
+	ReadOnly bool
+}
+
+// kind says how a tool touches GitHub; it sets the tool's annotations.
+type kind int
+
+const (
+	read        kind = iota // reads only
+	create                  // adds something new; repeating it adds another
+	update                  // changes something in place; repeating it is harmless
+	destructive             // loses data or access
+)
+
+func (k kind) annotations() mcp.ToolAnnotation {
+	t, f := true, false
+	a := mcp.ToolAnnotation{ReadOnlyHint: &f, DestructiveHint: &f, IdempotentHint: &f, OpenWorldHint: &t}
+	switch k {
+	case read:
+		a.ReadOnlyHint, a.IdempotentHint = &t, &t
+		a.DestructiveHint = nil // meaningless when read-only
+	case update:
+		a.IdempotentHint = &t
+	case destructive:
+		a.DestructiveHint = &t
+	}
+	return a
+}
+
+// spec describes a tool for newTool.
+type spec struct {
+	name    string
+	toolset string
+	kind    kind
+	desc    string
+}
+
+// handlerFunc does a tool's work on validated input. what names the
+// operation for error messages (e.g. "create issue in octo/hello").
+type handlerFunc[In, Out any] func(ctx context.Context, in In) (out Out, what string, err error)
+
+// newTool builds a Tool whose schemas derive from In and Out and whose
+// handler decodes and validates the arguments before h runs. Every tool
+// passes through here, so the rules hold for all of them.
+func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
+	in, err := schemaFor[In]()
+	if err != nil {
+		panic(err) // schemas are fixed at compile time; tests catch this
+	}
+	out, err := schemaFor[Out]()
+	if err != nil {
+		panic(err)
+	}
+	def := mcp.Tool{
+		Name:            s.name,
+		Description:     s.desc,
+		RawInputSchema:  in,
+		RawOutputSchema: out,
+		Annotations:     s.kind.annotations(),
+	}
+	redact := d.Redact
+	if redact == nil {
+		redact = func(s string) string { return s }
+	}
+	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		var args In
+		if err := decodeArgs(req.GetRawArguments(), &args); err != nil {
+			return mcp.NewToolResultError(redact(err.Error())), nil
+		}
+		if err := validate(&args); err != nil {
+			return mcp.NewToolResultError(redact(err.Error())), nil
+		}
+		res, what, err := h(ctx, args)
+		if err != nil {
+			return mcp.NewToolResultError(redact(explain(what, err))), nil
+		}
+		text, err := json.Marshal(res)
+		if err != nil {
+			return nil, fmt.Errorf("%s: encoding result: %w", s.name, err)
+		}
+		return mcp.NewToolResultStructured(res, redact(string(text))), nil
+	}
+	return Tool{Def: def, Handler: handler, Toolset: s.toolset, ReadOnly: s.kind == read}
+}
+
+// decodeArgs decodes tool arguments strictly: unknown arguments and wrong
+// types are errors that name the argument.
+func decodeArgs(raw any, dst any) error {
+	var data []byte
+	switch r := raw.(type) {
+	case nil:
+		data = []byte("{}")
+	case json.RawMessage:
+		data = r
+	case []byte:
+		data = r
+	default:
+		var err error
+		if data, err = json.Marshal(r); err != nil {
+			return fmt.Errorf("arguments must be a JSON object: %w", err)
+		}
+	}
+	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		data = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(dst)
+	if err == nil {
+		if _, err := dec.Token(); err != io.EOF {
+			return errors.New("arguments must be a single JSON object")
+		}
+		return nil
+	}
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return fmt.Errorf("arguments must be a JSON object, got %s", typeErr.Value)
+	case errors.As(err, &typeErr):
+		return &ArgError{Arg: typeErr.Field, Problem: fmt.Sprintf("must be %s, got %s", jsonTypeName(typeErr.Type.Kind().String()), typeErr.Value)}
+	case errors.As(err, &syntaxErr):
+		return fmt.Errorf("arguments are not valid JSON: %v", err)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return &ArgError{Arg: strings.Trim(name, `"`), Problem: "is not an argument of this tool; see its input schema for the accepted arguments"}
+	}
+	return fmt.Errorf("invalid arguments: %v", err)
+}
+
+func jsonTypeName(goKind string) string {
+	switch goKind {
+	case "string":
+		return "a string"
+	case "int", "int64", "int32", "uint", "uint64":
+		return "an integer"
+	case "float64", "float32":
+		return "a number"
+	case "bool":
+		return "true or false"
+	case "slice":
+		return "an array"
+	case "map", "struct":
+		return "an object"
+	}
+	return goKind
+}

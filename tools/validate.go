@@ -1,0 +1,153 @@
+package tools
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// ArgError is a tool argument that breaks a rule. Its message names the
+// argument, what was wrong and a valid example, so a model can fix the call.
+type ArgError struct {
+	Arg     string
+	Problem string
+	Example string
+}
+
+func (e *ArgError) Error() string {
+	msg := fmt.Sprintf("invalid argument %q: %s", e.Arg, e.Problem)
+	if e.Example != "" {
+		msg += ", e.g. " + e.Example
+	}
+	return msg
+}
+
+// nameKind is a kind of GitHub name with its rules.
+type nameKind struct {
+	what    string // what it is, for messages
+	pattern string // shown to the model in the schema
+	re      *regexp.Regexp
+	example string
+	check   func(string) string // extra check beyond the pattern; "" if fine
+}
+
+func newNameKind(what, pattern, example string, check func(string) string) *nameKind {
+	return &nameKind{what: what, pattern: pattern, re: regexp.MustCompile(pattern), example: example, check: check}
+}
+
+// nameKinds are the names GitHub constrains. Logins: letters, digits and
+// hyphens (underscores for managed users), at most 39. Repositories:
+// letters, digits, '.', '-', '_', at most 100, and not "." or "..".
+var nameKinds = map[string]*nameKind{
+	"owner": newNameKind("a GitHub user or organization login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil),
+	"login": newNameKind("a GitHub user login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil),
+	"repo": newNameKind("a repository name (letters, digits, '.', '-', '_'; at most 100)", `^[A-Za-z0-9._-]{1,100}$`, `"hello-world"`, func(s string) string {
+		if s == "." || s == ".." {
+			return "must not be . or .."
+		}
+		return ""
+	}),
+}
+
+// validate checks a decoded input struct against its ghmcp rules. It runs
+// before any URL is built.
+func validate(v any) error {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		rv = rv.Elem()
+	}
+	for _, f := range fieldsOf(rv.Type()) {
+		fv := rv.FieldByIndex(f.index)
+		for _, r := range f.rules {
+			if err := r.check(f.name, fv); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// check applies one rule to a field value; lists are checked per element.
+func (r rule) check(name string, v reflect.Value) *ArgError {
+	if v.Kind() == reflect.Slice && r.op != "items" {
+		for i := range v.Len() {
+			if err := r.check(fmt.Sprintf("%s[%d]", name, i), v.Index(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	switch r.op {
+	case "name":
+		s := v.String()
+		if s == "" {
+			return &ArgError{Arg: name, Problem: "must not be empty; it must be " + r.kind.what, Example: r.kind.example}
+		}
+		if !r.kind.re.MatchString(s) {
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s, which is not %s%s", quoteShort(s), r.kind.what, nameHint(s)), Example: r.kind.example}
+		}
+		if r.kind.check != nil {
+			if p := r.kind.check(s); p != "" {
+				return &ArgError{Arg: name, Problem: p, Example: r.kind.example}
+			}
+		}
+	case "len":
+		n := utf8.RuneCountInString(v.String())
+		if r.min != nil && n < *r.min {
+			if n == 0 {
+				return &ArgError{Arg: name, Problem: "must not be empty"}
+			}
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("has %d characters; at least %d are needed", n, *r.min)}
+		}
+		if r.max != nil && n > *r.max {
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("has %d characters; GitHub accepts at most %d", n, *r.max)}
+		}
+	case "range":
+		n := v.Int()
+		if n == 0 && v.Kind() != reflect.Pointer {
+			return nil // zero means "not given"; required numbers use min=1
+		}
+		if r.min != nil && n < int64(*r.min) {
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at least %d", n, *r.min)}
+		}
+		if r.max != nil && n > int64(*r.max) {
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at most %d", n, *r.max)}
+		}
+	case "enum":
+		s := v.String()
+		if s != "" && !slices.Contains(r.enum, s) {
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s; it must be one of %s", quoteShort(s), strings.Join(r.enum, ", "))}
+		}
+	case "items":
+		if v.Len() > *r.max {
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("has %d elements; at most %d are allowed", v.Len(), *r.max)}
+		}
+	}
+	return nil
+}
+
+// nameHint explains the most common mistakes in a name.
+func nameHint(s string) string {
+	switch {
+	case strings.Contains(s, "/"):
+		return "; give the owner and the repository name as separate arguments, without '/'"
+	case strings.TrimSpace(s) != s || strings.Contains(s, " "):
+		return "; remove the spaces"
+	case strings.Contains(s, ".."):
+		return "; '..' is not allowed"
+	}
+	return ""
+}
+
+// quoteShort quotes s for an error message, cut to a readable length.
+func quoteShort(s string) string {
+	const max = 60
+	if utf8.RuneCountInString(s) > max {
+		r := []rune(s)
+		return fmt.Sprintf("%q... (%d characters)", string(r[:max]), len(r))
+	}
+	return fmt.Sprintf("%q", s)
+}
