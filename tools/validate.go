@@ -132,12 +132,12 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 // nameHint explains the most common mistakes in a name.
 func nameHint(s string) string {
 	switch {
+	case strings.Contains(s, ".."):
+		return "; path segments such as '..' are not allowed"
 	case strings.Contains(s, "/"):
 		return "; give the owner and the repository name as separate arguments, without '/'"
 	case strings.TrimSpace(s) != s || strings.Contains(s, " "):
 		return "; remove the spaces"
-	case strings.Contains(s, ".."):
-		return "; '..' is not allowed"
 	}
 	return ""
 }

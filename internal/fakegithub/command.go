@@ -1,0 +1,312 @@
+package fakegithub
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// commandUsage is the usage line of every command Command understands, in
+// the order the help lists them.
+var commandUsage = []struct{ name, usage string }{
+	{"repo", "repo add OWNER/NAME [private] [archived]"},
+	{"user", "user add LOGIN"},
+	{"viewer", "viewer LOGIN"},
+	{"milestone", "milestone add OWNER/NAME TITLE"},
+	{"fault", "fault METHOD PATH STATUS|reset [Header=Value ...] [times=N] [delay=DUR] [body=TEXT] [after-apply]"},
+	{"rate", "rate RESOURCE REMAINING RESET_IN_SECONDS"},
+	{"limits", "limits [concurrent=N] [gap=DUR] [perminute=N]"},
+	{"requests", "requests"},
+	{"resetlog", "resetlog"},
+	{"stats", "stats"},
+	{"issues", "issues OWNER/NAME"},
+}
+
+// Command runs one command of the fake's text interface, meant for
+// testscript transcripts (args are the words after the script's command
+// name). It returns the command's output, one "\n"-terminated line per
+// item, or an error that carries the usage line. The commands:
+//
+//	repo add OWNER/NAME [private] [archived]
+//	    add a repository: description "A repository", branch main,
+//	    language Go, license MIT, topic demo, 42 stars, 7 forks,
+//	    pushed 2026-01-02T03:04:05Z
+//	user add LOGIN              a user that issues can be assigned to
+//	viewer LOGIN                the token's user (octocat by default)
+//	milestone add OWNER/NAME TITLE
+//	    add a milestone; prints its number
+//	fault METHOD PATH STATUS|reset [Header=Value ...] [times=N] [delay=DUR] [body=TEXT] [after-apply]
+//	    queue a Fault; METHOD * matches any method, PATH may end in *,
+//	    STATUS reset drops the connection, STATUS 0 only delays
+//	rate RESOURCE REMAINING RESET_IN_SECONDS
+//	    set what is left of a budget and when it refills; the limit stays
+//	limits [concurrent=N] [gap=DUR] [perminute=N]
+//	    replace the secondary limits; omitted ones are off
+//	requests                    the request log, "METHOD RAWPATH[?QUERY]"
+//	resetlog                    empty the request log
+//	stats                       the counters on one line
+//	issues OWNER/NAME           the issues, "#N STATE TITLE"
+func (s *Server) Command(args []string) (string, error) {
+	if len(args) == 0 {
+		return "", errors.New(commandHelp())
+	}
+	name, rest := args[0], args[1:]
+	var out string
+	var err error
+	switch name {
+	case "repo":
+		err = s.cmdRepo(rest)
+	case "user":
+		if len(rest) != 2 || rest[0] != "add" {
+			return "", usage(name)
+		}
+		s.AddUser(rest[1])
+	case "viewer":
+		if len(rest) != 1 {
+			return "", usage(name)
+		}
+		s.SetViewer(rest[0])
+	case "milestone":
+		out, err = s.cmdMilestone(rest)
+	case "fault":
+		err = s.cmdFault(rest)
+	case "rate":
+		err = s.cmdRate(rest)
+	case "limits":
+		err = s.cmdLimits(rest)
+	case "requests":
+		if len(rest) != 0 {
+			return "", usage(name)
+		}
+		out = s.cmdRequests()
+	case "resetlog":
+		if len(rest) != 0 {
+			return "", usage(name)
+		}
+		s.ResetLog()
+	case "stats":
+		if len(rest) != 0 {
+			return "", usage(name)
+		}
+		st := s.Stats()
+		out = fmt.Sprintf("requests=%d writes=%d secondary=%d primary=%d notmodified=%d maxinflight=%d duplicates=%d\n",
+			st.Requests, st.Writes, st.SecondaryRejections, st.PrimaryRejections, st.NotModified, st.MaxInFlight, st.DuplicateWrites)
+	case "issues":
+		out, err = s.cmdIssues(rest)
+	default:
+		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
+	}
+	return out, err
+}
+
+// usage is the error for a misused command.
+func usage(name string) error {
+	for _, c := range commandUsage {
+		if c.name == name {
+			return errors.New("usage: " + c.usage)
+		}
+	}
+	return errors.New(commandHelp())
+}
+
+// commandHelp lists every command.
+func commandHelp() string {
+	var b strings.Builder
+	b.WriteString("usage:")
+	for _, c := range commandUsage {
+		b.WriteString("\n\t" + c.usage)
+	}
+	return b.String()
+}
+
+// splitRepo parses "owner/name".
+func splitRepo(full string) (owner, name string, ok bool) {
+	owner, name, ok = strings.Cut(full, "/")
+	return owner, name, ok && owner != "" && name != "" && !strings.Contains(name, "/")
+}
+
+// cmdRepo runs "repo add OWNER/NAME [private] [archived]".
+func (s *Server) cmdRepo(args []string) error {
+	if len(args) < 2 || args[0] != "add" {
+		return usage("repo")
+	}
+	owner, name, ok := splitRepo(args[1])
+	if !ok {
+		return fmt.Errorf("repository must be OWNER/NAME, got %q\n%s", args[1], usage("repo"))
+	}
+	r := Repo{
+		Owner:         owner,
+		Name:          name,
+		Description:   "A repository",
+		DefaultBranch: "main",
+		Language:      "Go",
+		License:       "MIT",
+		Topics:        []string{"demo"},
+		Stars:         42,
+		Forks:         7,
+		PushedAt:      time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+	}
+	for _, flag := range args[2:] {
+		switch flag {
+		case "private":
+			r.Private = true
+		case "archived":
+			r.Archived = true
+		default:
+			return fmt.Errorf("unknown repo flag %q\n%s", flag, usage("repo"))
+		}
+	}
+	s.AddRepo(r)
+	return nil
+}
+
+// cmdMilestone runs "milestone add OWNER/NAME TITLE".
+func (s *Server) cmdMilestone(args []string) (string, error) {
+	if len(args) != 3 || args[0] != "add" {
+		return "", usage("milestone")
+	}
+	owner, name, ok := splitRepo(args[1])
+	if !ok {
+		return "", fmt.Errorf("repository must be OWNER/NAME, got %q\n%s", args[1], usage("milestone"))
+	}
+	s.mu.Lock()
+	exists := s.repos[repoKey(owner, name)] != nil
+	s.mu.Unlock()
+	if !exists {
+		return "", fmt.Errorf("no repository %s/%s; add it first with: repo add %s/%s", owner, name, owner, name)
+	}
+	return strconv.Itoa(s.AddMilestone(owner, name, args[2])) + "\n", nil
+}
+
+// cmdFault runs "fault METHOD PATH STATUS|reset [options]".
+func (s *Server) cmdFault(args []string) error {
+	if len(args) < 3 {
+		return usage("fault")
+	}
+	f := Fault{Method: args[0], Path: args[1]}
+	if f.Method == "*" || strings.EqualFold(f.Method, "any") {
+		f.Method = ""
+	}
+	if args[2] == "reset" {
+		f.Hijack = true
+	} else {
+		status, err := strconv.Atoi(args[2])
+		if err != nil || status < 0 || status > 999 {
+			return fmt.Errorf("STATUS must be an HTTP status or reset, got %q\n%s", args[2], usage("fault"))
+		}
+		f.Status = status
+	}
+	for _, opt := range args[3:] {
+		if opt == "after-apply" {
+			f.AfterApply = true
+			continue
+		}
+		key, value, ok := strings.Cut(opt, "=")
+		if !ok || key == "" {
+			return fmt.Errorf("fault option must be Header=Value, times=N, delay=DUR, body=TEXT or after-apply, got %q\n%s", opt, usage("fault"))
+		}
+		switch key {
+		case "times":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 {
+				return fmt.Errorf("times must be a positive integer, got %q\n%s", value, usage("fault"))
+			}
+			f.Times = n
+		case "delay":
+			d, err := time.ParseDuration(value)
+			if err != nil || d < 0 {
+				return fmt.Errorf("delay must be a duration such as 500ms, got %q\n%s", value, usage("fault"))
+			}
+			f.Delay = d
+		case "body":
+			f.Body = value
+		default:
+			if f.Header == nil {
+				f.Header = map[string]string{}
+			}
+			f.Header[key] = value
+		}
+	}
+	s.Inject(f)
+	return nil
+}
+
+// cmdRate runs "rate RESOURCE REMAINING RESET_IN_SECONDS".
+func (s *Server) cmdRate(args []string) error {
+	if len(args) != 3 {
+		return usage("rate")
+	}
+	remaining, err := strconv.Atoi(args[1])
+	if err != nil || remaining < 0 {
+		return fmt.Errorf("REMAINING must be a non-negative integer, got %q\n%s", args[1], usage("rate"))
+	}
+	secs, err := strconv.ParseFloat(args[2], 64)
+	if err != nil {
+		return fmt.Errorf("RESET_IN_SECONDS must be a number, got %q\n%s", args[2], usage("rate"))
+	}
+	s.mu.Lock()
+	now := s.now()
+	limit := s.rate(args[0], now).limit
+	s.mu.Unlock()
+	s.SetRate(args[0], limit, remaining, now.Add(time.Duration(secs*float64(time.Second))))
+	return nil
+}
+
+// cmdLimits runs "limits [concurrent=N] [gap=DUR] [perminute=N]".
+func (s *Server) cmdLimits(args []string) error {
+	var l Limits
+	for _, opt := range args {
+		key, value, _ := strings.Cut(opt, "=")
+		var err error
+		switch key {
+		case "concurrent":
+			l.MaxConcurrent, err = strconv.Atoi(value)
+		case "gap":
+			l.MinWriteGap, err = time.ParseDuration(value)
+		case "perminute":
+			l.WritesPerMinute, err = strconv.Atoi(value)
+		default:
+			return fmt.Errorf("unknown limit %q\n%s", opt, usage("limits"))
+		}
+		if err != nil {
+			return fmt.Errorf("bad value in %q: %v\n%s", opt, err, usage("limits"))
+		}
+	}
+	s.SetLimits(l)
+	return nil
+}
+
+// cmdRequests renders the request log.
+func (s *Server) cmdRequests() string {
+	var b strings.Builder
+	for _, r := range s.Requests() {
+		b.WriteString(r.Method + " " + r.RawPath)
+		if r.Query != "" {
+			b.WriteString("?" + r.Query)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// cmdIssues runs "issues OWNER/NAME".
+func (s *Server) cmdIssues(args []string) (string, error) {
+	if len(args) != 1 {
+		return "", usage("issues")
+	}
+	owner, name, ok := splitRepo(args[0])
+	if !ok {
+		return "", fmt.Errorf("repository must be OWNER/NAME, got %q\n%s", args[0], usage("issues"))
+	}
+	issues := s.Issues(owner, name)
+	if issues == nil {
+		return "", fmt.Errorf("no repository %s/%s; add it first with: repo add %s/%s", owner, name, owner, name)
+	}
+	var b strings.Builder
+	for _, is := range issues {
+		fmt.Fprintf(&b, "#%d %s %s\n", is.Number, is.State, is.Title)
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/ghmcp/ghmcp/internal/redact"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and transcripts in testdata/")
+
+func TestMain(m *testing.M) {
+	// The test binary doubles as the ghmcp binary for transcripts and
+	// subprocess tests: run as "ghmcp" it is the real program.
+	testscript.Main(m, map[string]func(){
+		"ghmcp": main,
+	})
+}
+
+// envMap turns a map into a getenv function.
+func envMap(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// TestToolsListGolden snapshots the full tools/list result, so that every
+// change to a name, description, schema or annotation is a reviewed diff.
+// Regenerate with: go test -run TestToolsListGolden -update .
+func TestToolsListGolden(t *testing.T) {
+	got := toolsList(t, nil)
+	path := filepath.Join("testdata", "tools_list.golden.json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("tools/list changed (-golden +now); if intended, run go test -run TestToolsListGolden -update .\n%s", diff)
+	}
+}
+
+// toolsList returns the indented tools/list result of a server built from args.
+func toolsList(t *testing.T, args []string) []byte {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cfg, code, done := parseConfig(args, &stdout, &stderr, envMap(nil))
+	if done {
+		t.Fatalf("parseConfig(%q) = exit %d: %s", args, code, stderr.String())
+	}
+	srv, err := newServer(cfg, redact.New(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := srv.HandleMessage(context.Background(), json.RawMessage(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	r, ok := resp.(mcp.JSONRPCResponse)
+	if !ok {
+		t.Fatalf("tools/list answered %T: %+v", resp, resp)
+	}
+	out, err := json.MarshalIndent(r.Result, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, '\n')
+}
+
+func TestReadOnlyListsNoWriteTools(t *testing.T) {
+	var list struct {
+		Tools []mcp.Tool `json:"tools"`
+	}
+	if err := json.Unmarshal(toolsList(t, []string{"--read-only"}), &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Tools) == 0 {
+		t.Fatal("read-only mode lists no tools")
+	}
+	for _, tool := range list.Tools {
+		if tool.Annotations.ReadOnlyHint == nil || !*tool.Annotations.ReadOnlyHint {
+			t.Errorf("read-only mode lists %s, which is not read-only", tool.Name)
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		code int
+		// wantErr must appear on stderr, which must be one line.
+		wantErr string
+		// wantOut must appear on stdout.
+		wantOut string
+	}{
+		{name: "unknown flag", args: []string{"--bogus"}, code: 2, wantErr: "ghmcp: flag provided but not defined: -bogus (see ghmcp --help)"},
+		{name: "relative API URL", args: []string{"--api-url", "api.github.test"}, code: 2, wantErr: "want an absolute URL"},
+		{name: "clear-text API URL", args: []string{"--api-url", "http://ghe.example.com/api/v3"}, code: 2, wantErr: "http:// would send the token in clear"},
+		{name: "API URL from the environment", env: map[string]string{"GITHUB_API_URL": "ftp://x"}, code: 2, wantErr: "scheme must be https"},
+		{name: "bad log level", args: []string{"--log-level", "loud"}, code: 2, wantErr: `invalid log level "loud"`},
+		{name: "stray argument", args: []string{"serve"}, code: 2, wantErr: `unexpected argument "serve"`},
+		{name: "concurrency out of range", args: []string{"--max-concurrent", "500"}, code: 2, wantErr: "between 1 and 100"},
+		{name: "version", args: []string{"--version"}, code: 0, wantOut: "ghmcp " + devVersion},
+		{name: "help", args: []string{"--help"}, code: 0, wantOut: "GITHUB_PERSONAL_ACCESS_TOKEN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr, envMap(tt.env))
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d (stderr %q)", code, tt.code, stderr.String())
+			}
+			if tt.wantErr != "" {
+				if !strings.Contains(stderr.String(), tt.wantErr) {
+					t.Errorf("stderr %q does not contain %q", stderr.String(), tt.wantErr)
+				}
+				if n := strings.Count(stderr.String(), "\n"); n != 1 {
+					t.Errorf("stderr has %d lines, want one: %q", n, stderr.String())
+				}
+				if stdout.Len() != 0 {
+					t.Errorf("stdout must stay empty on a usage error, got %q", stdout.String())
+				}
+			}
+			if !strings.Contains(stdout.String(), tt.wantOut) {
+				t.Errorf("stdout %q does not contain %q", stdout.String(), tt.wantOut)
+			}
+		})
+	}
+}
+
+func TestTranscripts(t *testing.T) {
+	testscript.Run(t, transcriptParams(t))
+}
