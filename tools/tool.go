@@ -95,7 +95,18 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 	if redact == nil {
 		redact = func(s string) string { return s }
 	}
-	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	handler := func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+		// A panic must not reach the host with a stack or a secret in it.
+		defer func() {
+			if p := recover(); p != nil {
+				logger.Error("tool panicked", "tool", s.name, "panic", redact(fmt.Sprint(p)))
+				res, err = mcp.NewToolResultError(s.name+": internal error in ghmcp (logged on its stderr); the call may be retried once"), nil
+			}
+		}()
 		var args In
 		if err := decodeArgs(req.GetRawArguments(), &args); err != nil {
 			return mcp.NewToolResultError(redact(err.Error())), nil
@@ -103,15 +114,19 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 		if err := validate(&args); err != nil {
 			return mcp.NewToolResultError(redact(err.Error())), nil
 		}
-		res, what, err := h(ctx, args)
+		out, what, err := h(ctx, args)
 		if err != nil {
 			return mcp.NewToolResultError(redact(explain(what, err))), nil
 		}
-		text, err := json.Marshal(res)
+		text, err := json.Marshal(out)
 		if err != nil {
 			return nil, fmt.Errorf("%s: encoding result: %w", s.name, err)
 		}
-		return mcp.NewToolResultStructured(res, redact(string(text))), nil
+		if clean := redact(string(text)); clean != string(text) {
+			// GitHub content quoted the token; send the redacted copy.
+			return mcp.NewToolResultStructured(json.RawMessage(clean), clean), nil
+		}
+		return mcp.NewToolResultStructured(out, string(text)), nil
 	}
 	return Tool{Def: def, Handler: handler, Toolset: s.toolset, ReadOnly: s.kind == read}
 }
