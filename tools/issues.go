@@ -23,12 +23,19 @@ type IssueRef struct {
 	State   string `json:"state"`
 }
 
+// issueTools are the issues toolset.
+func issueTools(d Deps) []Tool {
+	return []Tool{
+		createIssue(d),
+	}
+}
+
 // createIssue calls POST /repos/{owner}/{repo}/issues.
 // https://docs.github.com/rest/issues/issues#create-an-issue
 func createIssue(d Deps) Tool {
 	return newTool(d, spec{
 		name:    "create_issue",
-		toolset: "issues",
+		toolset: ToolsetIssues,
 		kind:    create,
 		desc:    "Open a new issue. Each call creates another issue, so do not repeat a call that succeeded.",
 	}, func(ctx context.Context, in CreateIssueArgs) (IssueRef, string, error) {

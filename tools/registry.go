@@ -1,10 +1,25 @@
 package tools
 
-// All returns every tool, in the order tools/list shows them. This is the
-// one registration list: grep here to find a tool.
+// Toolsets group the tools; --toolsets enables some of them.
+const (
+	ToolsetContext      = "context"
+	ToolsetRepos        = "repos"
+	ToolsetIssues       = "issues"
+	ToolsetPullRequests = "pull_requests"
+	ToolsetActions      = "actions"
+	ToolsetSearch       = "search"
+	ToolsetCollabs      = "collaborators"
+)
+
+// All returns every tool, grouped by domain. Each domain file has one
+// function listing its tools: grep here, then there, to find a tool.
 func All(d Deps) []Tool {
-	return []Tool{
-		getRepositoryDetails(d),
-		createIssue(d),
+	var all []Tool
+	for _, domain := range []func(Deps) []Tool{
+		repoTools,
+		issueTools,
+	} {
+		all = append(all, domain(d)...)
 	}
+	return all
 }

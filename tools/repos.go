@@ -3,7 +3,6 @@ package tools
 import (
 	"context"
 
-	"time"
 )
 
 // RepoArgs names a repository.
@@ -32,12 +31,19 @@ type RepositoryDetails struct {
 	PushedAt      string   `json:"pushed_at,omitempty"`
 }
 
+// repoTools are the repos toolset.
+func repoTools(d Deps) []Tool {
+	return []Tool{
+		getRepositoryDetails(d),
+	}
+}
+
 // getRepositoryDetails calls GET /repos/{owner}/{repo}.
 // https://docs.github.com/rest/repos/repos#get-a-repository
 func getRepositoryDetails(d Deps) Tool {
 	return newTool(d, spec{
 		name:    "get_repository_details",
-		toolset: "repos",
+		toolset: ToolsetRepos,
 		kind:    read,
 		desc:    "Get a repository's summary: description, visibility, default branch, stars, forks, open issues, topics, license, language, archived, URL, last push.",
 	}, func(ctx context.Context, in RepoArgs) (RepositoryDetails, string, error) {
@@ -73,13 +79,4 @@ func getRepositoryDetails(d Deps) Tool {
 		}
 		return out, what, nil
 	})
-}
-
-// timeString formats a time as RFC 3339 in UTC, the one time format of
-// every ghmcp result; nil or zero is "".
-func timeString(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }

@@ -44,6 +44,10 @@ func applyRules(t reflect.Type, s *jsonschema.Schema) error {
 		t = t.Elem()
 	}
 	simplify(s)
+	if t == reflect.TypeFor[Untrusted]() {
+		s.Description = untrustedNote
+		return nil
+	}
 	switch t.Kind() {
 	case reflect.Slice, reflect.Array:
 		if s.Items != nil {

@@ -1,0 +1,97 @@
+package tools
+
+import (
+	"time"
+	"unicode/utf8"
+
+	gh "github.com/google/go-github/v62/github"
+)
+
+// Conventions every tool follows, so the same thing has the same shape
+// everywhere and the model learns it once:
+//
+//   - a user is its login string ("octocat"), never GitHub's user object;
+//   - a time is an RFC 3339 string in UTC (timeString);
+//   - a list tool embeds PageArgs and its result has next_page (nextPage),
+//     absent on the last page; no tool fetches every page silently;
+//   - large text (bodies, file contents, diffs, logs) is capped with
+//     capText and the result says truncated: true and how to get the rest;
+//   - text written by GitHub users (titles, bodies, comments, commit
+//     messages, file contents, patches, logs) passes through untrusted().
+
+// PageArgs are the paging arguments of every list tool.
+type PageArgs struct {
+	Page    int `json:"page,omitempty" ghmcp:"range=1..,default=1"`
+	PerPage int `json:"per_page,omitempty" ghmcp:"range=1..100,default=20"`
+}
+
+// DefaultPerPage is the page size when the model gives none: small, since
+// the model pays for every item.
+const DefaultPerPage = 20
+
+// listOptions turns paging arguments into go-github's.
+func (p PageArgs) listOptions() gh.ListOptions {
+	o := gh.ListOptions{Page: p.Page, PerPage: p.PerPage}
+	if o.Page == 0 {
+		o.Page = 1
+	}
+	if o.PerPage == 0 {
+		o.PerPage = DefaultPerPage
+	}
+	return o
+}
+
+// nextPage is the page to ask for next, or 0 when this was the last.
+func nextPage(resp *gh.Response) int {
+	if resp == nil {
+		return 0
+	}
+	return resp.NextPage
+}
+
+// login returns a user's login, or "" for none.
+func login(u *gh.User) string {
+	return u.GetLogin()
+}
+
+// logins returns the logins of users.
+func logins(us []*gh.User) []string {
+	if len(us) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(us))
+	for _, u := range us {
+		out = append(out, u.GetLogin())
+	}
+	return out
+}
+
+// ts formats a go-github timestamp with timeString.
+func ts(t *gh.Timestamp) string {
+	if t == nil {
+		return ""
+	}
+	return timeString(&t.Time)
+}
+
+// timeString formats a time as RFC 3339 in UTC, the one time format of
+// every ghmcp result; nil or zero is "".
+func timeString(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// capText cuts s to at most max bytes on a rune boundary and reports
+// whether it cut.
+func capText(s string, max int) (string, bool) {
+	if len(s) <= max {
+		return s, false
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut], true
+}
