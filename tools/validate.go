@@ -52,6 +52,64 @@ var nameKinds = map[string]*nameKind{
 	}),
 }
 
+func init() {
+	nameKinds["ref"] = newNameKind("a git branch, tag or ref name", `^[^\s~^:?*\[\\]{1,255}$`, `"main" or "release/v1.2"`, checkRef)
+	nameKinds["sha"] = newNameKind("a commit SHA (7 to 40 hex digits)", `^[0-9a-fA-F]{7,40}$`, `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`, nil)
+	nameKinds["path"] = newNameKind("a file path inside the repository", `^[^/]`, `"docs/README.md"`, checkPath)
+}
+
+// checkRef applies git's rules for ref names (git check-ref-format).
+func checkRef(s string) string {
+	switch {
+	case strings.HasPrefix(s, "-"):
+		return "must not start with '-'"
+	case strings.Contains(s, ".."):
+		return "must not contain '..'"
+	case strings.Contains(s, "@{"):
+		return "must not contain '@{'"
+	case strings.Contains(s, "//"):
+		return "must not contain '//'"
+	case s == "@":
+		return "must not be '@'"
+	case strings.HasSuffix(s, "/"), strings.HasSuffix(s, "."), strings.HasSuffix(s, ".lock"):
+		return "must not end with '/', '.' or '.lock'"
+	}
+	for _, seg := range strings.Split(s, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return "no part between slashes may start with '.'"
+		}
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "must not contain control characters"
+		}
+	}
+	return ""
+}
+
+// checkPath refuses paths that could leave the repository or confuse a
+// URL: absolute paths, '.' and '..' segments, empty segments, control
+// characters.
+func checkPath(s string) string {
+	if len(s) > 4096 {
+		return fmt.Sprintf("has %d bytes; at most 4096 are allowed", len(s))
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "must not contain control characters"
+		}
+	}
+	for _, seg := range strings.Split(strings.TrimSuffix(s, "/"), "/") {
+		switch seg {
+		case "..", ".":
+			return "must not contain '.' or '..' segments"
+		case "":
+			return "must not contain empty segments ('//')"
+		}
+	}
+	return ""
+}
+
 // validate checks a decoded input struct against its ghmcp rules. It runs
 // before any URL is built.
 func validate(v any) error {
