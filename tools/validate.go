@@ -50,12 +50,9 @@ var nameKinds = map[string]*nameKind{
 		}
 		return ""
 	}),
-}
-
-func init() {
-	nameKinds["ref"] = newNameKind("a git branch, tag or ref name", `^[^\s~^:?*\[\\]{1,255}$`, `"main" or "release/v1.2"`, checkRef)
-	nameKinds["sha"] = newNameKind("a commit SHA (7 to 40 hex digits)", `^[0-9a-fA-F]{7,40}$`, `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`, nil)
-	nameKinds["path"] = newNameKind("a file path inside the repository", `^[^/]`, `"docs/README.md"`, checkPath)
+	"ref":  newNameKind("a git branch, tag or ref name", `^[^\s~^:?*\[\\]{1,255}$`, `"main" or "release/v1.2"`, checkRef),
+	"sha":  newNameKind("a commit SHA (7 to 40 hex digits)", `^[0-9a-fA-F]{7,40}$`, `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`, nil),
+	"path": newNameKind("a file path inside the repository", `^[^/]`, `"docs/README.md"`, checkPath),
 }
 
 // checkRef applies git's rules for ref names (git check-ref-format).
