@@ -7,8 +7,8 @@ import (
 
 // RepoArgs names a repository.
 type RepoArgs struct {
-	Owner string `json:"owner" jsonschema:"Account that owns the repository" ghmcp:"owner"`
-	Repo  string `json:"repo" jsonschema:"Repository name without the owner" ghmcp:"repo"`
+	Owner string `json:"owner" ghmcp:"owner"`
+	Repo  string `json:"repo" ghmcp:"repo"`
 }
 
 func (a RepoArgs) String() string { return a.Owner + "/" + a.Repo }

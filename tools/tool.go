@@ -50,8 +50,10 @@ func (k kind) annotations() mcp.ToolAnnotation {
 	a := mcp.ToolAnnotation{ReadOnlyHint: &f, DestructiveHint: &f, IdempotentHint: &f, OpenWorldHint: &t}
 	switch k {
 	case read:
-		a.ReadOnlyHint, a.IdempotentHint = &t, &t
-		a.DestructiveHint = nil // meaningless when read-only
+		// Destructive and idempotent hints are meaningful only for
+		// writes (MCP spec); leaving them out saves the model bytes.
+		a.ReadOnlyHint = &t
+		a.DestructiveHint, a.IdempotentHint = nil, nil
 	case update:
 		a.IdempotentHint = &t
 	case destructive:
