@@ -11,8 +11,8 @@ type CreateIssueArgs struct {
 	RepoArgs
 	Title     string   `json:"title" ghmcp:"len=1..256"`
 	Body      string   `json:"body,omitempty" jsonschema:"Markdown" ghmcp:"len=65536"`
-	Labels    []string `json:"labels,omitempty" jsonschema:"Label names; unknown ones are created" ghmcp:"items=100,len=1..50"`
-	Assignees []string `json:"assignees,omitempty" jsonschema:"Logins to assign" ghmcp:"items=10,login"`
+	Labels    []string `json:"labels,omitempty" ghmcp:"items=100,len=1..50"`
+	Assignees []string `json:"assignees,omitempty" jsonschema:"Logins" ghmcp:"items=10,login"`
 	Milestone int      `json:"milestone,omitempty" jsonschema:"Milestone number" ghmcp:"range=1.."`
 }
 

@@ -43,7 +43,10 @@ func newNameKind(what, pattern, example string, check func(string) string) *name
 // letters, digits, '.', '-', '_', at most 100, and not "." or "..".
 var nameKinds = map[string]*nameKind{
 	"owner": newNameKind("a GitHub user or organization login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil),
-	"login": newNameKind("a GitHub user login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil),
+	// Logins in lists are checked here but their pattern is not repeated
+	// in the schema for every item: it would cost the model bytes in every
+	// tool that takes logins.
+	"login": {what: "a GitHub user login (letters, digits, '-'; at most 39)", re: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`), example: `"octocat"`},
 	"repo": newNameKind("a repository name (letters, digits, '.', '-', '_'; at most 100)", `^[A-Za-z0-9._-]{1,100}$`, `"hello-world"`, func(s string) string {
 		if s == "." || s == ".." {
 			return "must not be . or .."
