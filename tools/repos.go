@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-
 )
 
 // RepoArgs names a repository.
