@@ -304,6 +304,18 @@ func TestGetIssueErrors(t *testing.T) {
 			want:  []string{`invalid argument "issue_number": is required`},
 		},
 		{
+			name:  "an owner with the repository in it makes no request",
+			args:  `{"owner":"octo/hello","repo":"hello","issue_number":1}`,
+			stubs: func(f *fakeGitHub) {},
+			want:  []string{`invalid argument "owner"`, "without '/'"},
+		},
+		{
+			name:  "number instead of issue_number makes no request",
+			args:  `{"owner":"octo","repo":"hello","number":1}`,
+			stubs: func(f *fakeGitHub) {},
+			want:  []string{`invalid argument "number": is not an argument of this tool`},
+		},
+		{
 			name:  "a page size above 50 makes no request",
 			args:  `{"owner":"octo","repo":"hello","issue_number":1,"with_comments":true,"comments_per_page":51}`,
 			stubs: func(f *fakeGitHub) {},
