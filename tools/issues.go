@@ -54,14 +54,6 @@ type IssueArgs struct {
 
 func (a IssueArgs) String() string { return fmt.Sprintf("%s/%s#%d", a.Owner, a.Repo, a.IssueNumber) }
 
-// check catches a missing issue_number, which the range rule lets through
-// as "not given".
-func (a IssueArgs) check() error {
-	if a.IssueNumber < 1 {
-		return &ArgError{Arg: "issue_number", Problem: "is required: the issue's number", Example: "42"}
-	}
-	return nil
-}
 
 // Issue is the one shape of an issue in every issues result (get_issue,
 // list_issues, search_issues, update_issue). Lists carry a body excerpt
@@ -180,9 +172,6 @@ func getIssue(d Deps) Tool {
 		desc:    "Get an issue with its whole body; with_comments adds its first comments.",
 	}, func(ctx context.Context, in GetIssueArgs) (IssueDetails, string, error) {
 		what := "get issue " + in.IssueArgs.String()
-		if err := in.check(); err != nil {
-			return IssueDetails{}, what, err
-		}
 		is, _, err := d.GitHub.Issues.Get(ctx, in.Owner, in.Repo, in.IssueNumber)
 		if err != nil {
 			return IssueDetails{}, what, err
@@ -299,9 +288,6 @@ func updateIssue(d Deps) Tool {
 		desc:    "Change an issue; only the fields given change, and labels or assignees replace the current set ([] clears). Close with state closed and state_reason completed or not_planned.",
 	}, func(ctx context.Context, in UpdateIssueArgs) (Issue, string, error) {
 		what := "update issue " + in.IssueArgs.String()
-		if err := in.check(); err != nil {
-			return Issue{}, what, err
-		}
 		body, err := in.patch()
 		if err != nil {
 			return Issue{}, what, err
@@ -382,9 +368,6 @@ func addIssueComment(d Deps) Tool {
 		desc:    "Comment on an issue or pull request. Each call posts another comment: do not repeat one that succeeded.",
 	}, func(ctx context.Context, in AddIssueCommentArgs) (IssueCommentRef, string, error) {
 		what := "comment on issue " + in.IssueArgs.String()
-		if err := in.check(); err != nil {
-			return IssueCommentRef{}, what, err
-		}
 		c, _, err := d.GitHub.Issues.CreateComment(ctx, in.Owner, in.Repo, in.IssueNumber, &gh.IssueComment{Body: &in.Body})
 		if err != nil {
 			return IssueCommentRef{}, what, err
@@ -418,9 +401,6 @@ func listIssueComments(d Deps) Tool {
 		desc:    "List an issue's or pull request's comments, oldest first, with whole bodies.",
 	}, func(ctx context.Context, in ListIssueCommentsArgs) (IssueCommentList, string, error) {
 		what := "list comments of issue " + in.IssueArgs.String()
-		if err := in.check(); err != nil {
-			return IssueCommentList{}, what, err
-		}
 		since, err := parseSince(in.Since)
 		if err != nil {
 			return IssueCommentList{}, what, err
@@ -444,8 +424,8 @@ func listIssueComments(d Deps) Tool {
 // SearchIssuesArgs are the arguments of search_issues.
 type SearchIssuesArgs struct {
 	Q     string `json:"q" jsonschema:"GitHub search syntax; is:issue is added unless q has is:pr"`
-	Owner string `json:"owner,omitempty" jsonschema:"Scope to this owner, or with repo to owner/repo"`
-	Repo  string `json:"repo,omitempty"`
+	Owner string `json:"owner,omitempty" jsonschema:"Scope to this owner, or with repo to owner/repo" ghmcp:"owner"`
+	Repo  string `json:"repo,omitempty" ghmcp:"repo"`
 	Sort  string `json:"sort,omitempty" ghmcp:"enum=comments|reactions|created|updated"`
 	Order string `json:"order,omitempty" ghmcp:"enum=asc|desc"`
 	PageArgs
@@ -505,16 +485,6 @@ func (in SearchIssuesArgs) query() (string, error) {
 	if q == "" {
 		return "", &ArgError{Arg: "q", Problem: "must not be empty", Example: `"crash label:bug is:open"`}
 	}
-	if in.Owner != "" {
-		if err := checkName("owner", in.Owner, "owner"); err != nil {
-			return "", err
-		}
-	}
-	if in.Repo != "" {
-		if err := checkName("repo", in.Repo, "repo"); err != nil {
-			return "", err
-		}
-	}
 	switch {
 	case in.Repo != "" && in.Owner == "":
 		return "", &ArgError{Arg: "repo", Problem: "needs owner too", Example: `{"owner":"octo","repo":"hello"}`}
@@ -541,8 +511,8 @@ func hasTypeQualifier(q string) bool {
 	return false
 }
 
-// checkName checks an optional argument of a name kind ("owner", "login",
-// "repo"); the ghmcp tag cannot, since it refuses the empty string.
+// checkName checks a value against a name kind, for arguments that also
+// accept special values the kind does not (assignee "none" or "*").
 func checkName(arg, value, kind string) error {
 	k := nameKinds[kind]
 	if !k.re.MatchString(value) {

@@ -119,6 +119,19 @@ func validate(v any) error {
 	}
 	for _, f := range fieldsOf(rv.Type()) {
 		fv := rv.FieldByIndex(f.index)
+		if fv.Kind() == reflect.Pointer {
+			if fv.IsNil() {
+				continue // not given
+			}
+			fv = fv.Elem()
+		} else if fv.IsZero() {
+			if f.optional {
+				continue // not given
+			}
+			if fv.CanInt() {
+				return &ArgError{Arg: f.name, Problem: "is required"}
+			}
+		}
 		for _, r := range f.rules {
 			if err := r.check(f.name, fv); err != nil {
 				return err
@@ -165,9 +178,6 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 		}
 	case "range":
 		n := v.Int()
-		if n == 0 && v.Kind() != reflect.Pointer {
-			return nil // zero means "not given"; required numbers use min=1
-		}
 		if r.min != nil && n < int64(*r.min) {
 			return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at least %d", n, *r.min)}
 		}
