@@ -54,7 +54,6 @@ type IssueArgs struct {
 
 func (a IssueArgs) String() string { return fmt.Sprintf("%s/%s#%d", a.Owner, a.Repo, a.IssueNumber) }
 
-
 // Issue is the one shape of an issue in every issues result (get_issue,
 // list_issues, search_issues, update_issue). Lists carry a body excerpt
 // with body_truncated; update_issue carries no body.
