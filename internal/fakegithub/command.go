@@ -22,6 +22,11 @@ var commandUsage = []struct{ name, usage string }{
 	{"resetlog", "resetlog"},
 	{"stats", "stats"},
 	{"issues", "issues OWNER/NAME"},
+	{"workflow", "workflow add OWNER/NAME FILE NAME [JOB=CONCLUSION ...] [inputs=A,B] [nodispatch]"},
+	{"run", "run finish OWNER/NAME ID [CONCLUSION]"},
+	{"runs", "runs OWNER/NAME"},
+	{"collaborator", "collaborator add OWNER/NAME LOGIN ROLE"},
+	{"collaborators", "collaborators OWNER/NAME"},
 }
 
 // Command runs one command of the fake's text interface, meant for
@@ -48,6 +53,17 @@ var commandUsage = []struct{ name, usage string }{
 //	resetlog                    empty the request log
 //	stats                       the counters on one line
 //	issues OWNER/NAME           the issues, "#N STATE TITLE"
+//	workflow add OWNER/NAME FILE NAME [JOB=CONCLUSION ...] [inputs=A,B] [nodispatch]
+//	    add a workflow whose runs have these jobs (default: build=success);
+//	    prints its id
+//	run finish OWNER/NAME ID [CONCLUSION]
+//	    complete a queued run: each job as declared, or all as CONCLUSION
+//	runs OWNER/NAME             the runs, newest first,
+//	                            "ID #N WORKFLOW EVENT BRANCH attempt=N STATUS [CONCLUSION]"
+//	collaborator add OWNER/NAME LOGIN ROLE
+//	    make LOGIN a collaborator at once; ROLE is read, triage, write,
+//	    maintain or admin
+//	collaborators OWNER/NAME    collaborators then invitees, "LOGIN ROLE [invited]"
 func (s *Server) Command(args []string) (string, error) {
 	if len(args) == 0 {
 		return "", errors.New(commandHelp())
@@ -95,6 +111,16 @@ func (s *Server) Command(args []string) (string, error) {
 			st.Requests, st.Writes, st.SecondaryRejections, st.PrimaryRejections, st.NotModified, st.MaxInFlight, st.DuplicateWrites)
 	case "issues":
 		out, err = s.cmdIssues(rest)
+	case "workflow":
+		out, err = s.cmdWorkflow(rest)
+	case "run":
+		err = s.cmdRun(rest)
+	case "runs":
+		out, err = s.cmdRuns(rest)
+	case "collaborator":
+		err = s.cmdCollaborator(rest)
+	case "collaborators":
+		out, err = s.cmdCollaborators(rest)
 	default:
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}
