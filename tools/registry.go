@@ -18,6 +18,8 @@ func All(d Deps) []Tool {
 	for _, domain := range []func(Deps) []Tool{
 		repoTools,
 		issueTools,
+		actionTools,
+		collaboratorTools,
 	} {
 		all = append(all, domain(d)...)
 	}

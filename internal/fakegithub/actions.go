@@ -449,6 +449,14 @@ func workflowOf(repo *repoState, wf *workflowState) workflowJSON {
 	}
 }
 
+// pushedAt is when a repository's head commit was made.
+func pushedAt(repo *repoState) time.Time {
+	if repo.PushedAt.IsZero() {
+		return createdAt
+	}
+	return repo.PushedAt
+}
+
 // defaultBranch is a repository's default branch.
 func defaultBranch(repo *repoState) string {
 	if repo.DefaultBranch == "" {
@@ -864,7 +872,7 @@ func (s *Server) workflowRunJSON(run *runState) workflowRunJSON {
 			ID:        run.sha,
 			TreeID:    hex.EncodeToString(tree[:]),
 			Message:   "Update README.md",
-			Timestamp: timestamp(run.repo.PushedAt),
+			Timestamp: timestamp(pushedAt(run.repo)),
 			Author:    gitPersonJSON{Name: "Monalisa Octocat", Email: "octocat@github.com"},
 			Committer: gitPersonJSON{Name: "GitHub", Email: "noreply@github.com"},
 		},
