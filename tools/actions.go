@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	gh "github.com/google/go-github/v62/github"
@@ -142,10 +143,12 @@ type JobLog struct {
 	Log         Untrusted `json:"log" jsonschema:"Timestamps and colour codes removed"`
 }
 
-// Log tail limits: lines when the model gives none, and bytes at most.
+// Log tail limits: lines when the model gives none, bytes at most, and
+// the longest a log download may take (a log can be tens of megabytes).
 const (
 	defaultLogLines = 200
 	maxLogBytes     = 16 << 10
+	logTimeout      = 2 * time.Minute
 )
 
 // actionTools are the actions toolset.
@@ -402,6 +405,8 @@ func getJobLog(d Deps) Tool {
 		}
 
 		what = fmt.Sprintf("get log of job %d in %s", out.JobID, in.RepoArgs)
+		ctx, cancel := context.WithTimeout(ctx, logTimeout)
+		defer cancel()
 		loc, resp, err := d.GitHub.Actions.GetWorkflowJobLogs(ctx, in.Owner, in.Repo, out.JobID, 1)
 		if err != nil {
 			return JobLog{}, what, logError(resp, err)
@@ -593,7 +598,14 @@ func rerunFailedJobs(d Deps) Tool {
 		desc:    "Re-run the failed jobs of a completed workflow run, and the jobs that depend on them, as a new attempt of the same run.",
 	}, func(ctx context.Context, in RunArgs) (RunAck, string, error) {
 		what := fmt.Sprintf("re-run failed jobs of run %d in %s", in.RunID, in.RepoArgs)
-		if _, err := d.GitHub.Actions.RerunFailedJobsByID(ctx, in.Owner, in.Repo, in.RunID); err != nil {
+		_, err := d.GitHub.Actions.RerunFailedJobsByID(ctx, in.Owner, in.Repo, in.RunID)
+		var respErr *gh.ErrorResponse
+		if errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.StatusCode == http.StatusForbidden {
+			// GitHub answers 403 both for a token without access and for a
+			// run it will not re-run; its message says which.
+			return RunAck{}, what, fmt.Errorf("GitHub refused (403: %s). A run can be re-run only after it completed and within 30 days of its start; if the message is about access, the token needs Actions write permission", respErr.Message)
+		}
+		if err != nil {
 			return RunAck{}, what, err
 		}
 		return RunAck{RunID: in.RunID, Status: "queued", Next: "Follow the new attempt with get_workflow_run"}, what, nil

@@ -515,7 +515,7 @@ func TestRerunFailedJobsErrors(t *testing.T) {
 		body   string
 		want   []string
 	}{
-		{"a run still running", 403, `{"message":"This workflow is already running"}`, []string{"re-run failed jobs of run 5 in octo/hello", "This workflow is already running"}},
+		{"a run still running", 403, `{"message":"This workflow is already running"}`, []string{"re-run failed jobs of run 5 in octo/hello", "GitHub refused (403: This workflow is already running)", "only after it completed"}},
 		{"an old run", 403, `{"message":"This workflow run cannot be retried"}`, []string{"This workflow run cannot be retried"}},
 		{"unknown run", 404, `{"message":"Not Found"}`, []string{"not found (404)"}},
 	}
