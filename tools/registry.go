@@ -19,6 +19,8 @@ func All(d Deps) []Tool {
 		contextTools,
 		repoTools,
 		issueTools,
+		actionTools,
+		collaboratorTools,
 	} {
 		all = append(all, domain(d)...)
 	}

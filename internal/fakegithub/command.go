@@ -23,6 +23,11 @@ var commandUsage = []struct{ name, usage string }{
 	{"stats", "stats"},
 	{"issues", "issues OWNER/NAME"},
 	{"clock", "clock TIME|real"},
+	{"workflow", "workflow add OWNER/NAME FILE NAME [JOB=CONCLUSION ...] [inputs=A,B] [nodispatch]"},
+	{"run", "run finish OWNER/NAME ID [CONCLUSION]"},
+	{"runs", "runs OWNER/NAME"},
+	{"collaborator", "collaborator add OWNER/NAME LOGIN ROLE"},
+	{"collaborators", "collaborators OWNER/NAME"},
 }
 
 // Command runs one command of the fake's text interface, meant for
@@ -51,6 +56,17 @@ var commandUsage = []struct{ name, usage string }{
 //	issues OWNER/NAME           the issues, "#N STATE TITLE"
 //	clock TIME|real             freeze the clock at TIME (RFC 3339), so that
 //	                            timestamps are fixed; real lets it run again
+//	workflow add OWNER/NAME FILE NAME [JOB=CONCLUSION ...] [inputs=A,B] [nodispatch]
+//	    add a workflow whose runs have these jobs (default: build=success);
+//	    prints its id
+//	run finish OWNER/NAME ID [CONCLUSION]
+//	    complete a queued run: each job as declared, or all as CONCLUSION
+//	runs OWNER/NAME             the runs, newest first,
+//	                            "ID #N WORKFLOW EVENT BRANCH attempt=N STATUS [CONCLUSION]"
+//	collaborator add OWNER/NAME LOGIN ROLE
+//	    make LOGIN a collaborator at once; ROLE is read, triage, write,
+//	    maintain or admin
+//	collaborators OWNER/NAME    collaborators then invitees, "LOGIN ROLE [invited]"
 func (s *Server) Command(args []string) (string, error) {
 	if len(args) == 0 {
 		return "", errors.New(commandHelp())
@@ -100,6 +116,16 @@ func (s *Server) Command(args []string) (string, error) {
 		out, err = s.cmdIssues(rest)
 	case "clock":
 		err = s.cmdClock(rest)
+	case "workflow":
+		out, err = s.cmdWorkflow(rest)
+	case "run":
+		err = s.cmdRun(rest)
+	case "runs":
+		out, err = s.cmdRuns(rest)
+	case "collaborator":
+		err = s.cmdCollaborator(rest)
+	case "collaborators":
+		out, err = s.cmdCollaborators(rest)
 	default:
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}

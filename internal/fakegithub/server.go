@@ -61,6 +61,8 @@ type Server struct {
 	lastWrite   time.Time
 	recentWrite []time.Time // accepted writes in the last minute, oldest first
 	applied     map[string]bool
+	actionsData actionsState // workflows, runs and jobs (actions.go)
+	collabs     collabState  // collaborators and invitations (collaborators.go)
 
 	ts *httptest.Server
 }
@@ -108,6 +110,19 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", s.listComments)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/comments", s.createComment)
 	mux.HandleFunc("GET /search/issues", s.searchIssues)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/workflows", s.listWorkflows)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches", s.dispatchWorkflow)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/workflows/{workflow}/runs", s.listWorkflowRuns)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/runs", s.listWorkflowRuns)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/runs/{run}", s.getWorkflowRun)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/runs/{run}/jobs", s.listRunJobs)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/runs/{run}/rerun-failed-jobs", s.rerunFailedJobs)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/runs/{run}/cancel", s.cancelWorkflowRun)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/jobs/{job}/logs", s.jobLogRedirect)
+	mux.HandleFunc("GET /_blobs/job-logs/{job}", s.downloadJobLog)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/collaborators", s.listCollaborators)
+	mux.HandleFunc("PUT /repos/{owner}/{repo}/collaborators/{username}", s.addCollaborator)
+	mux.HandleFunc("DELETE /repos/{owner}/{repo}/collaborators/{username}", s.removeCollaborator)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
 	})
