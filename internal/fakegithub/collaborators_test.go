@@ -121,4 +121,3 @@ func TestCollaboratorCommands(t *testing.T) {
 		t.Errorf("collaborators = %q", out)
 	}
 }
-
