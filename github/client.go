@@ -65,7 +65,8 @@ func NewClient(opts Options) (*gh.Client, error) {
 	}
 	var rt http.RoundTripper = base
 	if opts.Token != "" {
-		rt = &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: opts.Token, TokenType: "Bearer"}), Base: rt}
+		auth := &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: opts.Token, TokenType: "Bearer"}), Base: rt}
+		rt = apiHostOnly{host: opts.APIURL.Host, auth: auth, plain: rt}
 	}
 	rt = opts.Limiter.Transport(rt)
 	rt = hideRateMemory{next: rt}
@@ -121,6 +122,22 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// apiHostOnly authorises requests to the API host only. GitHub answers
+// some requests (logs, archives, release assets) with a redirect to
+// pre-signed storage URLs on other hosts; the http.Client follows it, and
+// oauth2.Transport would add the token to that request too.
+type apiHostOnly struct {
+	host        string
+	auth, plain http.RoundTripper
+}
+
+func (t apiHostOnly) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.EqualFold(req.URL.Host, t.host) {
+		return t.auth.RoundTrip(req)
+	}
+	return t.plain.RoundTrip(req)
 }
 
 // tokenRequired fails every request with ErrNoToken.
