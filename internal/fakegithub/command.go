@@ -22,6 +22,8 @@ var commandUsage = []struct{ name, usage string }{
 	{"resetlog", "resetlog"},
 	{"stats", "stats"},
 	{"issues", "issues OWNER/NAME"},
+	{"push", "push OWNER/NAME BRANCH PATH[:added|:removed][:+N][:-N]..."},
+	{"pulls", "pulls OWNER/NAME"},
 }
 
 // Command runs one command of the fake's text interface, meant for
@@ -48,6 +50,12 @@ var commandUsage = []struct{ name, usage string }{
 //	resetlog                    empty the request log
 //	stats                       the counters on one line
 //	issues OWNER/NAME           the issues, "#N STATE TITLE"
+//	push OWNER/NAME BRANCH PATH[:added|:removed][:+N][:-N]...
+//	    add a commit changing those files (modified, +1 -1 unless
+//	    told) to BRANCH, made from the default branch if new; prints
+//	    its SHA
+//	pulls OWNER/NAME            the pull requests,
+//	    "#N STATE HEAD->BASE SHA7 [REVIEWER:STATE ...]"
 func (s *Server) Command(args []string) (string, error) {
 	if len(args) == 0 {
 		return "", errors.New(commandHelp())
@@ -95,6 +103,10 @@ func (s *Server) Command(args []string) (string, error) {
 			st.Requests, st.Writes, st.SecondaryRejections, st.PrimaryRejections, st.NotModified, st.MaxInFlight, st.DuplicateWrites)
 	case "issues":
 		out, err = s.cmdIssues(rest)
+	case "push":
+		out, err = s.cmdPush(rest)
+	case "pulls":
+		out, err = s.cmdPulls(rest)
 	default:
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}

@@ -61,6 +61,7 @@ type Server struct {
 	lastWrite   time.Time
 	recentWrite []time.Time // accepted writes in the last minute, oldest first
 	applied     map[string]bool
+	pulls       map[string]*pullRepo // branches and pull requests by repoKey (pulls.go)
 
 	ts *httptest.Server
 }
@@ -103,6 +104,15 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /repos/{owner}/{repo}", s.getRepo)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/issues", s.createIssue)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}", s.getIssue)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/pulls", s.createPull)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls", s.listPulls)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}", s.getPull)
+	mux.HandleFunc("PATCH /repos/{owner}/{repo}/pulls/{number}", s.updatePull)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/files", s.listPullFiles)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/reviews", s.listReviews)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/pulls/{number}/reviews", s.createReview)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/comments", s.listReviewComments)
+	mux.HandleFunc("PUT /repos/{owner}/{repo}/pulls/{number}/merge", s.mergePull)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
 	})
