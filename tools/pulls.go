@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -117,6 +118,7 @@ type PullRequestFile struct {
 // PullRequestFiles is a page of changed files, or the patch of one file.
 type PullRequestFiles struct {
 	Files    []PullRequestFile `json:"files"`
+	HeadSHA  string            `json:"head_sha,omitempty" jsonschema:"The head these patches are from; pass it as expected_head_sha to merge_pull_request"`
 	NextPage int               `json:"next_page,omitempty"`
 }
 
@@ -390,8 +392,26 @@ func listPullFiles(ctx context.Context, d Deps, in PullRequestFilesArgs) (PullRe
 			pf.Truncated = true
 		}
 		out.Files = append(out.Files, pf)
+		if out.HeadSHA == "" {
+			out.HeadSHA = refOf(f.GetContentsURL())
+		}
 	}
 	return out, what, nil
+}
+
+// refOf returns the ref a contents URL names (GitHub gives each changed
+// file's as .../contents/PATH?ref=HEAD_SHA), so that the files list says
+// which head its patches are from.
+func refOf(contentsURL string) string {
+	u, err := url.Parse(contentsURL)
+	if err != nil {
+		return ""
+	}
+	ref := u.Query().Get("ref")
+	if !nameKinds["sha"].re.MatchString(ref) {
+		return ""
+	}
+	return ref
 }
 
 // ListReviewsArgs are the arguments of list_pull_request_reviews.

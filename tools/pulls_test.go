@@ -243,8 +243,8 @@ func TestGetPullRequestFiles(t *testing.T) {
 	if diff := cmp.Diff(want, got.Files); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
-	if got.NextPage != 3 {
-		t.Errorf("next_page = %d, want 3", got.NextPage)
+	if got.NextPage != 3 || got.HeadSHA != headSHA {
+		t.Errorf("next_page = %d, head_sha = %q; want 3, %q", got.NextPage, got.HeadSHA, headSHA)
 	}
 }
 
