@@ -530,7 +530,7 @@ func createPullRequest(d Deps) Tool {
 		}
 		pr, _, err := d.GitHub.PullRequests.Create(ctx, in.Owner, in.Repo, req)
 		if err != nil {
-			return PullRequestRef{}, what, err
+			return PullRequestRef{}, what, messagesAsCustom(err)
 		}
 		return pullRef(pr), what, nil
 	})
@@ -688,7 +688,7 @@ func updatePullRequest(d Deps) Tool {
 		}
 		got, _, err := d.GitHub.PullRequests.Edit(ctx, in.Owner, in.Repo, in.Number, pr)
 		if err != nil {
-			return PullRequestRef{}, what, err
+			return PullRequestRef{}, what, messagesAsCustom(err)
 		}
 		return pullRef(got), what, nil
 	})
@@ -726,7 +726,7 @@ func mergePullRequest(d Deps) Tool {
 		opts := &gh.PullRequestOptions{CommitTitle: in.CommitTitle, SHA: in.ExpectedHeadSHA, MergeMethod: in.MergeMethod}
 		r, _, err := d.GitHub.PullRequests.Merge(ctx, in.Owner, in.Repo, in.Number, in.CommitMessage, opts)
 		if err != nil {
-			return MergeResult{}, what, explainMerge(err)
+			return MergeResult{}, what, explainMerge(messagesAsCustom(err))
 		}
 		return MergeResult{Merged: r.GetMerged(), SHA: r.GetSHA()}, what, nil
 	})
@@ -750,8 +750,9 @@ func explainMerge(err error) error {
 }
 
 // messagesAsCustom marks GitHub's bare-string validation errors (as in
-// {"errors":["Can not approve your own pull request"]}) as custom ones, so
-// that explain relays the message as it stands.
+// {"errors":["Can not approve your own pull request"]}, which the pulls
+// endpoints use) as custom ones, so that explain relays the message as it
+// stands instead of an empty field name.
 func messagesAsCustom(err error) error {
 	var e *gh.ErrorResponse
 	if errors.As(err, &e) {
