@@ -442,12 +442,12 @@ func pageBounds(w http.ResponseWriter, r *http.Request, n int) (lo, hi int) {
 	q := r.URL.Query()
 	num, _ := strconv.Atoi(q.Get("page"))
 	per, _ := strconv.Atoi(q.Get("per_page"))
-	num = max(num, 1)
 	if per < 1 {
 		per = 30
 	}
 	per = min(per, 100)
 	last := max((n+per-1)/per, 1)
+	num = min(max(num, 1), last+1) // past the end is an empty page, never an overflow
 	link := func(p int, rel string) string {
 		v := url.Values{}
 		for k, vs := range q {

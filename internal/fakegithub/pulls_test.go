@@ -251,6 +251,9 @@ func TestListPulls(t *testing.T) {
 			t.Errorf("%s: Link %q, want %q", tt.path, link, tt.wantLink)
 		}
 	}
+	if got, _ := numbers("/repos/octocat/hello/pulls?page=9223372036854775807&per_page=100"); got != nil {
+		t.Errorf("a page far past the end = %v, want none", got)
+	}
 	wantStatus(t, "bad state", h.do("GET", "/repos/octocat/hello/pulls?state=merged", ""), 422)
 	wantStatus(t, "no repo", h.do("GET", "/repos/octocat/nope/pulls", ""), 404)
 }
