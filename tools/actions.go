@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -199,18 +198,6 @@ func workflowRef(arg, s string) (id int64, file string, err error) {
 		return 0, "", &ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is neither a workflow id nor a file name in .github/workflows", quoteShort(s)), Example: `"ci.yml" or "161335"`}
 	}
 	return 0, s, nil
-}
-
-// checkOptional applies the rules of a name kind (see nameKinds) to an
-// optional argument: empty passes.
-func checkOptional(arg, kind, value string) error {
-	if value == "" {
-		return nil
-	}
-	if err := (rule{op: "name", kind: nameKinds[kind]}).check(arg, reflect.ValueOf(value)); err != nil {
-		return err
-	}
-	return nil
 }
 
 // runWorkflow calls POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches.

@@ -240,7 +240,7 @@ func listIssues(d Deps) Tool {
 		switch in.Assignee {
 		case "", "none", "*":
 		default:
-			if err := checkName("assignee", in.Assignee, "login"); err != nil {
+			if err := checkKind("assignee", "login", in.Assignee); err != nil {
 				return IssueList{}, what, err
 			}
 		}
@@ -508,21 +508,6 @@ func hasTypeQualifier(q string) bool {
 		}
 	}
 	return false
-}
-
-// checkName checks a value against a name kind, for arguments that also
-// accept special values the kind does not (assignee "none" or "*").
-func checkName(arg, value, kind string) error {
-	k := nameKinds[kind]
-	if !k.re.MatchString(value) {
-		return &ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is not %s%s", quoteShort(value), k.what, nameHint(value)), Example: k.example}
-	}
-	if k.check != nil {
-		if p := k.check(value); p != "" {
-			return &ArgError{Arg: arg, Problem: p, Example: k.example}
-		}
-	}
-	return nil
 }
 
 // parseSince parses an optional RFC 3339 "since" argument.

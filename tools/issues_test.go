@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // jsonBody checks that a request body equals want as JSON.
@@ -135,20 +134,6 @@ func rawField(t *testing.T, name string, i int, field string) string {
 	}
 	s, _ := v.(map[string]any)[field].(string)
 	return s
-}
-
-// wantErrorText checks that a result is an error containing every want.
-func wantErrorText(t *testing.T, res *mcp.CallToolResult, want ...string) {
-	t.Helper()
-	if !res.IsError {
-		t.Fatalf("want an error result, got %s", resultText(t, res))
-	}
-	text := resultText(t, res)
-	for _, w := range want {
-		if !strings.Contains(text, w) {
-			t.Errorf("error %q does not contain %q", text, w)
-		}
-	}
 }
 
 // closedIssue is testdata/github/issue_closed.json as ghmcp returns it.

@@ -21,6 +21,7 @@ func All(d Deps) []Tool {
 		issueTools,
 		actionTools,
 		collaboratorTools,
+		pullTools,
 	} {
 		all = append(all, domain(d)...)
 	}

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/ghmcp/ghmcp/github"
@@ -165,4 +167,43 @@ func readTestdata(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// query checks that a request's query string is exactly want.
+func query(want string) func(t *testing.T, body []byte, r *http.Request) {
+	return func(t *testing.T, body []byte, r *http.Request) {
+		t.Helper()
+		w, err := url.ParseQuery(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(w, r.URL.Query()); diff != "" {
+			t.Errorf("query (-want +got):\n%s", diff)
+		}
+	}
+}
+
+// wantErrorText checks that a result is an error containing every want.
+func wantErrorText(t *testing.T, res *mcp.CallToolResult, want ...string) {
+	t.Helper()
+	if !res.IsError {
+		t.Fatalf("want an error result, got %s", resultText(t, res))
+	}
+	text := resultText(t, res)
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("error %q does not contain %q", text, w)
+		}
+	}
+}
+
+// compactSize is the size of a JSON document without indentation: what
+// GitHub actually sends.
+func compactSize(t *testing.T, raw string) int {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(raw)); err != nil {
+		t.Fatal(err)
+	}
+	return b.Len()
 }

@@ -110,6 +110,26 @@ func checkPath(s string) string {
 	return ""
 }
 
+// checkKind applies a name kind's rules to a value that is not a tagged
+// field of its own: part of an argument ("owner:branch"), or an argument
+// that also accepts special values ("none", "*").
+func checkKind(arg, kind, value string) *ArgError {
+	return rule{op: "name", kind: nameKinds[kind]}.check(arg, reflect.ValueOf(value))
+}
+
+// checkOptional is checkKind for an optional value: empty passes. Handlers
+// use it where repeating the kind's pattern in the schema would cost the
+// model more bytes than it helps.
+func checkOptional(arg, kind, value string) error {
+	if value == "" {
+		return nil
+	}
+	if err := checkKind(arg, kind, value); err != nil {
+		return err
+	}
+	return nil
+}
+
 // validate checks a decoded input struct against its ghmcp rules. It runs
 // before any URL is built.
 func validate(v any) error {

@@ -1055,6 +1055,7 @@ func fakePage(w http.ResponseWriter, r *http.Request, total int) (b pageBounds, 
 	}
 	perPage = min(perPage, 100)
 	last := max((total+perPage-1)/perPage, 1)
+	page = min(page, last+1) // past the end is an empty page, never an overflow
 	var links []string
 	link := func(n int, rel string) {
 		q := r.URL.Query()

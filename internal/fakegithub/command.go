@@ -28,6 +28,8 @@ var commandUsage = []struct{ name, usage string }{
 	{"runs", "runs OWNER/NAME"},
 	{"collaborator", "collaborator add OWNER/NAME LOGIN ROLE"},
 	{"collaborators", "collaborators OWNER/NAME"},
+	{"push", "push OWNER/NAME BRANCH PATH[:added|:removed][:+N][:-N]..."},
+	{"pulls", "pulls OWNER/NAME"},
 }
 
 // Command runs one command of the fake's text interface, meant for
@@ -67,6 +69,12 @@ var commandUsage = []struct{ name, usage string }{
 //	    make LOGIN a collaborator at once; ROLE is read, triage, write,
 //	    maintain or admin
 //	collaborators OWNER/NAME    collaborators then invitees, "LOGIN ROLE [invited]"
+//	push OWNER/NAME BRANCH PATH[:added|:removed][:+N][:-N]...
+//	    add a commit changing those files (modified, +1 -1 unless
+//	    told) to BRANCH, made from the default branch if new; prints
+//	    its SHA
+//	pulls OWNER/NAME            the pull requests,
+//	    "#N STATE HEAD->BASE SHA7 [REVIEWER:STATE ...]"
 func (s *Server) Command(args []string) (string, error) {
 	if len(args) == 0 {
 		return "", errors.New(commandHelp())
@@ -126,6 +134,10 @@ func (s *Server) Command(args []string) (string, error) {
 		err = s.cmdCollaborator(rest)
 	case "collaborators":
 		out, err = s.cmdCollaborators(rest)
+	case "push":
+		out, err = s.cmdPush(rest)
+	case "pulls":
+		out, err = s.cmdPulls(rest)
 	default:
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}

@@ -61,8 +61,9 @@ type Server struct {
 	lastWrite   time.Time
 	recentWrite []time.Time // accepted writes in the last minute, oldest first
 	applied     map[string]bool
-	actionsData actionsState // workflows, runs and jobs (actions.go)
-	collabs     collabState  // collaborators and invitations (collaborators.go)
+	actionsData actionsState         // workflows, runs and jobs (actions.go)
+	collabs     collabState          // collaborators and invitations (collaborators.go)
+	pulls       map[string]*pullRepo // branches and pull requests by repoKey (pulls.go)
 
 	ts *httptest.Server
 }
@@ -123,6 +124,15 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /repos/{owner}/{repo}/collaborators", s.listCollaborators)
 	mux.HandleFunc("PUT /repos/{owner}/{repo}/collaborators/{username}", s.addCollaborator)
 	mux.HandleFunc("DELETE /repos/{owner}/{repo}/collaborators/{username}", s.removeCollaborator)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/pulls", s.createPull)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls", s.listPulls)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}", s.getPull)
+	mux.HandleFunc("PATCH /repos/{owner}/{repo}/pulls/{number}", s.updatePull)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/files", s.listPullFiles)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/reviews", s.listReviews)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/pulls/{number}/reviews", s.createReview)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/comments", s.listReviewComments)
+	mux.HandleFunc("PUT /repos/{owner}/{repo}/pulls/{number}/merge", s.mergePull)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
 	})
