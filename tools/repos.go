@@ -201,6 +201,9 @@ func searchRepositories(d Deps) Tool {
 		desc:    "Search repositories.",
 	}, func(ctx context.Context, in SearchRepositoriesArgs) (RepoSearchResult, string, error) {
 		what := fmt.Sprintf("search repositories for %q", in.Q)
+		if strings.TrimSpace(in.Q) == "" {
+			return RepoSearchResult{}, what, &ArgError{Arg: "q", Problem: "must not be empty", Example: `"cli language:go"`}
+		}
 		res, resp, err := d.GitHub.Search.Repositories(ctx, in.Q, &gh.SearchOptions{Sort: in.Sort, Order: in.Order, ListOptions: in.listOptions()})
 		if err != nil {
 			return RepoSearchResult{}, what, err
@@ -434,6 +437,12 @@ func commitAuthor(c *gh.RepositoryCommit) (login, name string) {
 	return "", c.GetCommit().GetAuthor().GetName()
 }
 
+// commitDate is when a commit was authored, or "" if GitHub did not say.
+func commitDate(c *gh.RepositoryCommit) string {
+	t := c.GetCommit().GetAuthor().GetDate()
+	return ts(&t)
+}
+
 // listCommits calls GET /repos/{owner}/{repo}/commits.
 // https://docs.github.com/rest/commits/commits#list-commits
 func listCommits(d Deps) Tool {
@@ -474,7 +483,7 @@ func listCommits(d Deps) Tool {
 				Message:    untrusted(first),
 				Author:     login,
 				AuthorName: name,
-				Date:       ts(c.GetCommit().GetAuthor().Date),
+				Date:       commitDate(c),
 			})
 		}
 		return out, what, nil
@@ -546,7 +555,7 @@ func getCommit(d Deps) Tool {
 			MessageTruncated: cut,
 			Author:           login,
 			AuthorName:       name,
-			Date:             ts(c.GetCommit().GetAuthor().Date),
+			Date:             commitDate(c),
 			Parents:          []string{},
 			Additions:        c.GetStats().GetAdditions(),
 			Deletions:        c.GetStats().GetDeletions(),
@@ -696,7 +705,7 @@ func fileWriteError(in CreateOrUpdateFileArgs, err error) error {
 	}
 	switch {
 	case status == http.StatusConflict:
-		return fmt.Errorf("conflict (409: %s): the file changed since you read it, or sha is not its blob sha. Nothing was written. %s, apply your change to that content, and retry with its sha", e.Message, reread)
+		return fmt.Errorf("conflict (409: %s): the file changed since you read it, or sha is not its blob sha. Nothing was written; %s, apply your change to that content, and retry with its sha", e.Message, reread)
 	case status == http.StatusUnprocessableEntity && in.SHA == "":
 		return fmt.Errorf("%s. If %s already exists, %s and pass its sha", explainResponse(e), in.Path, reread)
 	case status == http.StatusNotFound && in.Branch != "":

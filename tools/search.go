@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	gh "github.com/google/go-github/v62/github"
 )
@@ -50,6 +51,9 @@ func searchCode(d Deps) Tool {
 		desc:    "Search code on default branches, with matching lines. Budget: 10 calls a minute, so narrow q with repo:, org: or path:.",
 	}, func(ctx context.Context, in SearchCodeArgs) (CodeSearchResult, string, error) {
 		what := fmt.Sprintf("search code for %q", in.Q)
+		if strings.TrimSpace(in.Q) == "" {
+			return CodeSearchResult{}, what, &ArgError{Arg: "q", Problem: "must not be empty", Example: `"NewServer repo:octo/hello"`}
+		}
 		res, resp, err := d.GitHub.Search.Code(ctx, in.Q, &gh.SearchOptions{TextMatch: true, ListOptions: in.listOptions()})
 		if err != nil {
 			return CodeSearchResult{}, what, err

@@ -737,14 +737,14 @@ func unifiedDiff(a, b string) (patch string, adds, dels int) {
 			ops = append(ops, op{' ', x[i]})
 			i++
 			j++
-		case j < len(y) && (i == len(x) || lcs[i][j+1] >= lcs[i+1][j]):
-			ops = append(ops, op{'+', y[j]})
-			adds++
-			j++
-		default:
+		case i < len(x) && (j == len(y) || lcs[i+1][j] >= lcs[i][j+1]):
 			ops = append(ops, op{'-', x[i]})
 			dels++
 			i++
+		default:
+			ops = append(ops, op{'+', y[j]})
+			adds++
+			j++
 		}
 	}
 	const context = 3

@@ -89,18 +89,27 @@ func compare(n int, spec string) bool {
 	return err == nil && n == v
 }
 
-// searchValidation is the 422 GitHub sends for an unusable q.
-func searchValidation(w http.ResponseWriter, doc string) {
-	writeResponse(w, &response{
-		status: http.StatusUnprocessableEntity,
-		header: jsonHeader(),
-		body: mustJSON(errorBody{
-			Message:          "Validation Failed",
-			Errors:           []validationError{{Resource: "Search", Field: "q", Code: "missing"}},
-			DocumentationURL: doc,
-			Status:           "422",
-		}),
-	})
+// searchError is one entry of a search 422's "errors" list.
+type searchError struct {
+	Message  string `json:"message,omitempty"`
+	Resource string `json:"resource"`
+	Field    string `json:"field"`
+	Code     string `json:"code"`
+}
+
+// searchValidation is the 422 GitHub sends for an unusable q: a missing
+// one, or (with a message) one it cannot run.
+func searchValidation(w http.ResponseWriter, doc, message string) {
+	e := searchError{Resource: "Search", Field: "q", Code: "missing"}
+	if message != "" {
+		e.Code, e.Message = "invalid", message
+	}
+	writeJSON(w, http.StatusUnprocessableEntity, struct {
+		Message          string        `json:"message"`
+		Errors           []searchError `json:"errors"`
+		DocumentationURL string        `json:"documentation_url"`
+		Status           string        `json:"status"`
+	}{"Validation Failed", []searchError{e}, doc, "422"})
 }
 
 // sortedRepos lists the repositories in a stable order.
@@ -133,7 +142,7 @@ func (s *Server) searchRepositories(w http.ResponseWriter, r *http.Request) {
 	const doc = "https://docs.github.com/rest/search/search#search-repositories"
 	q := r.URL.Query()
 	if strings.TrimSpace(q.Get("q")) == "" {
-		searchValidation(w, doc)
+		searchValidation(w, doc, "")
 		return
 	}
 	sq := parseSearch(q.Get("q"))
@@ -240,9 +249,14 @@ var extLanguages = map[string][]string{
 // https://docs.github.com/rest/search/search#search-code
 func (s *Server) searchCode(w http.ResponseWriter, r *http.Request) {
 	const doc = "https://docs.github.com/rest/search/search#search-code"
-	sq := parseSearch(r.URL.Query().Get("q"))
+	q := r.URL.Query().Get("q")
+	sq := parseSearch(q)
+	if strings.TrimSpace(q) == "" {
+		searchValidation(w, doc, "")
+		return
+	}
 	if len(sq.words) == 0 {
-		searchValidation(w, doc)
+		searchValidation(w, doc, "The search must include at least one search term.")
 		return
 	}
 	textMatch := strings.Contains(r.Header.Get("Accept"), "text-match")
