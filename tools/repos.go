@@ -671,6 +671,9 @@ func createOrUpdateFile(d Deps) Tool {
 		if in.Branch != "" {
 			what += " on " + in.Branch
 		}
+		if strings.TrimSpace(in.Message) == "" {
+			return FileCommit{}, what, &ArgError{Arg: "message", Problem: "must not be empty; it is the commit message", Example: `"Fix the build instructions"`}
+		}
 		if err := errors.Join(checkOptional("branch", "ref", in.Branch), checkOptional("sha", "sha", in.SHA)); err != nil {
 			return FileCommit{}, what, firstErr(err)
 		}

@@ -609,6 +609,7 @@ func TestCreateOrUpdateFileErrors(t *testing.T) {
 		},
 		{name: "a short sha is refused", args: strings.Replace(update, blob, "95b9", 1), want: []string{`invalid argument "sha"`}},
 		{name: "a bad branch is refused", args: strings.Replace(update, `"feature"`, `"fe ature"`, 1), want: []string{`invalid argument "branch"`}},
+		{name: "an empty commit message is refused", args: strings.Replace(create, `"message":"m"`, `"message":" "`, 1), want: []string{`invalid argument "message"`, "must not be empty"}},
 		{name: "an absolute path is refused", args: strings.Replace(create, `"README.md"`, `"/etc/passwd"`, 1), want: []string{`invalid argument "path"`}},
 	}
 	for _, tt := range tests {
