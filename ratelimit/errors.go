@@ -20,6 +20,8 @@ type LimitError struct {
 	Wait time.Duration
 }
 
+// Error says which limit is in force and when to retry, in words a model
+// can act on.
 func (e *LimitError) Error() string {
 	when := e.RetryAt.UTC().Format(time.RFC3339)
 	wait := e.Wait.Round(time.Second)
@@ -38,17 +40,22 @@ const (
 // AmbiguousWriteError reports that a write failed after it may have reached
 // GitHub. It is never retried: repeating it could apply it twice.
 type AmbiguousWriteError struct {
+	// Method and Path name the write, e.g. "POST" "/repos/o/r/issues".
 	Method string
 	Path   string
-	Err    error
+	// Err is why it failed: a network error or the context's error.
+	Err error
 }
 
+// Error says that the write may have been applied and what to do.
 func (e *AmbiguousWriteError) Error() string {
 	return fmt.Sprintf("%s %s failed after the request was sent (%v); GitHub may or may not have applied it, so it was not retried. Check the current state before trying again", e.Method, e.Path, e.Err)
 }
 
+// Unwrap returns Err, so errors.Is sees the cause (context.Canceled, ...).
 func (e *AmbiguousWriteError) Unwrap() error { return e.Err }
 
 // ErrBodyNotReplayable is returned when a request must be retried but its
-// body cannot be read a second time.
+// body cannot be read a second time (GetBody failed). A request without
+// GetBody is not retried at all: its last answer or error is returned.
 var ErrBodyNotReplayable = errors.New("request body cannot be replayed for a retry")

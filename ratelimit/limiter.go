@@ -8,7 +8,9 @@ package ratelimit
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -19,9 +21,11 @@ type Config struct {
 	// pause to end before failing fast with a LimitError.
 	MaxWait time.Duration
 	// MaxRetries bounds retries of one request (rate limits, 5xx, network).
+	// A negative value means no retries.
 	MaxRetries int
 	// RetryInitial and RetryMax shape the jittered exponential backoff for
-	// 5xx answers and network errors.
+	// 5xx answers and network errors: the first sleep is RetryInitial ±50%,
+	// and no sleep is longer than RetryMax.
 	RetryInitial time.Duration
 	RetryMax     time.Duration
 	// SecondaryInitial is the pause after a secondary limit that came with
@@ -32,10 +36,11 @@ type Config struct {
 	// rarely need more than a few).
 	MaxConcurrent int
 	// WriteSpacing is the minimum gap between the starts of two writes;
-	// writes are also sent one at a time, as GitHub asks.
+	// writes are also sent one at a time, as GitHub asks. A negative value
+	// means no gap.
 	WriteSpacing time.Duration
 	// ResetBuffer is added to a primary reset time, because GitHub's reset
-	// is whole seconds and clocks differ.
+	// is whole seconds and clocks differ. A negative value means none.
 	ResetBuffer time.Duration
 }
 
@@ -70,12 +75,14 @@ func (c Config) withDefaults() Config {
 	if c.RetryMax <= 0 {
 		c.RetryMax = d.RetryMax
 	}
+	c.RetryMax = max(c.RetryMax, c.RetryInitial)
 	if c.SecondaryInitial <= 0 {
 		c.SecondaryInitial = d.SecondaryInitial
 	}
 	if c.SecondaryMax <= 0 {
 		c.SecondaryMax = d.SecondaryMax
 	}
+	c.SecondaryMax = max(c.SecondaryMax, c.SecondaryInitial)
 	if c.MaxConcurrent <= 0 {
 		c.MaxConcurrent = d.MaxConcurrent
 	}
@@ -120,12 +127,22 @@ type Limiter struct {
 
 // Stats counts what the limiter did, for visibility and tests.
 type Stats struct {
-	Requests    int `json:"requests"`
-	Retries     int `json:"retries"`
-	Waits       int `json:"waits"`
-	FailedFast  int `json:"failed_fast"`
-	Secondary   int `json:"secondary_limits"`
-	InFlight    int `json:"in_flight"`
+	// Requests counts attempts handed to the next transport, retries
+	// included.
+	Requests int `json:"requests"`
+	// Retries counts the attempts among Requests that repeated an earlier
+	// one; a retry decided but never sent (failed fast, cancelled) is not
+	// counted.
+	Retries int `json:"retries"`
+	// Waits counts sleeps: for a reset, a pause, write spacing or backoff.
+	Waits int `json:"waits"`
+	// FailedFast counts requests refused because the wait was too long.
+	FailedFast int `json:"failed_fast"`
+	// Secondary counts secondary-limit answers from GitHub.
+	Secondary int `json:"secondary_limits"`
+	// InFlight is the number of requests being sent now.
+	InFlight int `json:"in_flight"`
+	// MaxInFlight is the highest InFlight seen.
 	MaxInFlight int `json:"max_in_flight"`
 }
 
@@ -152,7 +169,8 @@ func New(cfg Config, clock Clock, logger *slog.Logger) *Limiter {
 // Config returns the effective configuration.
 func (l *Limiter) Config() Config { return l.cfg }
 
-// Budgets returns the primary budgets learned so far.
+// Budgets returns the primary budgets learned so far, sorted by resource.
+// Remaining counts units reserved by requests not yet answered as spent.
 func (l *Limiter) Budgets() []Budget {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -160,6 +178,7 @@ func (l *Limiter) Budgets() []Budget {
 	for _, b := range l.budgets {
 		out = append(out, b)
 	}
+	slices.SortFunc(out, func(a, b Budget) int { return strings.Compare(a.Resource, b.Resource) })
 	return out
 }
 
@@ -181,39 +200,35 @@ func (l *Limiter) PausedUntil() time.Time {
 	return time.Time{}
 }
 
-// gate returns how long a request for resource must wait before it may be
-// sent: the secondary pause, or the primary reset when the budget is spent.
-// When it returns zero it has reserved one unit of the budget.
-func (l *Limiter) gate(resource string) (time.Duration, *LimitError) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.Now()
+// blockedLocked returns how long a request for resource must wait before
+// it may be sent: the secondary pause, or the primary reset when the budget
+// is spent. l.mu must be held.
+func (l *Limiter) blockedLocked(now time.Time, resource string) (time.Duration, *LimitError) {
 	if l.pausedUntil.After(now) {
-		return l.pausedUntil.Sub(now), &LimitError{Kind: KindSecondary, Resource: resource, RetryAt: l.pausedUntil, Wait: l.pausedUntil.Sub(now)}
+		wait := l.pausedUntil.Sub(now)
+		return wait, &LimitError{Kind: KindSecondary, Resource: resource, RetryAt: l.pausedUntil, Wait: wait}
 	}
 	b, ok := l.budgets[resource]
 	if ok && b.Remaining <= 0 && !b.Reset.IsZero() {
 		until := b.Reset.Add(l.cfg.ResetBuffer)
 		if until.After(now) {
-			return until.Sub(now), &LimitError{Kind: KindPrimary, Resource: resource, RetryAt: until, Wait: until.Sub(now)}
+			wait := until.Sub(now)
+			return wait, &LimitError{Kind: KindPrimary, Resource: resource, RetryAt: until, Wait: wait}
 		}
 		// The window has reset: the budget is unknown until GitHub answers.
 		delete(l.budgets, resource)
-		ok = false
-	}
-	if ok {
-		// Reserve a unit so concurrent requests do not overspend.
-		b.Remaining--
-		l.budgets[resource] = b
 	}
 	return 0, nil
 }
 
 // awaitGate waits until resource may be used, failing fast when the wait
-// would exceed MaxWait.
+// would exceed MaxWait. It reserves nothing: admit checks again, under the
+// same lock as the reservation, once the request holds a slot.
 func (l *Limiter) awaitGate(ctx context.Context, resource string) error {
 	for {
-		wait, lerr := l.gate(resource)
+		l.mu.Lock()
+		wait, lerr := l.blockedLocked(l.clock.Now(), resource)
+		l.mu.Unlock()
 		if wait <= 0 {
 			return nil
 		}
@@ -229,14 +244,40 @@ func (l *Limiter) awaitGate(ctx context.Context, resource string) error {
 	}
 }
 
-// acquire takes a concurrency slot and, for writes, the single write turn
-// with spacing from the previous write. release undoes it.
-func (l *Limiter) acquire(ctx context.Context, write bool) (release func(), err error) {
+// admit returns once a request for resource may be sent: no pause or spent
+// budget is in force, it holds a concurrency slot and, for a write, the
+// single write turn with spacing from the previous write. It reserves one
+// unit of the budget. leave gives the slot and turn back.
+//
+// The gate is checked again after the slot is taken, because a request may
+// queue for a slot while another one's answer starts a pause: the pause
+// applies to it too.
+func (l *Limiter) admit(ctx context.Context, resource string, write bool) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := l.awaitGate(ctx, resource); err != nil {
+			return err
+		}
+		if err := l.acquire(ctx, write); err != nil {
+			return err
+		}
+		if l.enter(resource, write) {
+			return nil
+		}
+		l.free(write) // blocked while queued: wait at the gate again
+	}
+}
+
+// acquire takes the write turn (waiting for WriteSpacing) for a write, then
+// a concurrency slot. free gives them back.
+func (l *Limiter) acquire(ctx context.Context, write bool) error {
 	if write {
 		select {
 		case l.writeTurn <- struct{}{}:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		l.mu.Lock()
 		wait := l.lastWrite.Add(l.cfg.WriteSpacing).Sub(l.clock.Now())
@@ -245,46 +286,73 @@ func (l *Limiter) acquire(ctx context.Context, write bool) (release func(), err 
 			l.logWait(wait, "write spacing")
 			if err := l.clock.Sleep(ctx, wait); err != nil {
 				<-l.writeTurn
-				return nil, err
+				return err
 			}
 		}
 	}
 	select {
 	case l.slots <- struct{}{}:
+		return nil
 	case <-ctx.Done():
 		if write {
 			<-l.writeTurn
 		}
-		return nil, ctx.Err()
+		return ctx.Err()
 	}
+}
+
+// enter checks the gate for a request holding a slot and, if it is open,
+// reserves a unit of the budget and counts the request in flight.
+func (l *Limiter) enter(resource string, write bool) bool {
 	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	if wait, _ := l.blockedLocked(now, resource); wait > 0 {
+		return false
+	}
+	if b, ok := l.budgets[resource]; ok {
+		// Reserve a unit so concurrent requests do not overspend.
+		b.Remaining--
+		l.budgets[resource] = b
+	}
 	if write {
-		l.lastWrite = l.clock.Now()
+		l.lastWrite = now
 	}
 	l.stats.InFlight++
 	l.stats.MaxInFlight = max(l.stats.MaxInFlight, l.stats.InFlight)
-	l.mu.Unlock()
-	return func() {
-		l.mu.Lock()
-		l.stats.InFlight--
-		l.mu.Unlock()
-		<-l.slots
-		if write {
-			<-l.writeTurn
-		}
-	}, nil
+	return true
 }
 
-// observe records the rate-limit headers of a response.
-func (l *Limiter) observe(resource string, h headerGetter) {
-	limit, errL := strconv.Atoi(h.Get("X-RateLimit-Limit"))
-	remaining, errR := strconv.Atoi(h.Get("X-RateLimit-Remaining"))
-	reset, errT := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64)
-	if errR != nil || errT != nil {
-		return
+// leave undoes enter and acquire.
+func (l *Limiter) leave(write bool) {
+	l.mu.Lock()
+	l.stats.InFlight--
+	l.mu.Unlock()
+	l.free(write)
+}
+
+// free gives back what acquire took.
+func (l *Limiter) free(write bool) {
+	<-l.slots
+	if write {
+		<-l.writeTurn
 	}
-	if r := h.Get("X-RateLimit-Resource"); r != "" {
+}
+
+// observe records the rate-limit headers of a response to a request counted
+// against resource. It returns the resource GitHub named in
+// X-RateLimit-Resource, which wins over the guess from the path: GitHub has
+// more resources than ResourceFor knows (audit_log, dependency_snapshots,
+// ...), and a spent one must be waited for under its own name.
+func (l *Limiter) observe(resource string, h headerGetter) string {
+	if r := h.Get(hdrResource); r != "" {
 		resource = r
+	}
+	limit, errL := strconv.Atoi(h.Get(hdrLimit))
+	remaining, errR := strconv.Atoi(h.Get(hdrRemaining))
+	reset, errT := strconv.ParseInt(h.Get(hdrReset), 10, 64)
+	if errR != nil || errT != nil {
+		return resource
 	}
 	b := Budget{Resource: resource, Remaining: remaining, Reset: time.Unix(reset, 0)}
 	if errL == nil {
@@ -298,6 +366,7 @@ func (l *Limiter) observe(resource string, h headerGetter) {
 		b.Remaining = old.Remaining
 	}
 	l.budgets[resource] = b
+	return resource
 }
 
 // pause stops every request until d from now, returning the pause end.
@@ -314,10 +383,23 @@ func (l *Limiter) pause(d time.Duration) time.Time {
 
 // secondaryBackoff returns the pause for a secondary limit without
 // Retry-After: SecondaryInitial doubling per repeat, capped.
+//
+// An answer that arrives while a pause this streak started is still in
+// force is not a repeat: its request was sent before the pause began, with
+// the ones that caused it (no request is sent during a pause). It joins the
+// current pause instead of doubling it, so that a burst of concurrent
+// requests does not turn one minute into sixteen.
 func (l *Limiter) secondaryBackoff() time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	d := l.cfg.SecondaryInitial << min(l.secondaryStreak, 16)
+	now := l.clock.Now()
+	if l.secondaryStreak > 0 && l.pausedUntil.After(now) {
+		return l.pausedUntil.Sub(now)
+	}
+	d := l.cfg.SecondaryInitial
+	for i := 0; i < l.secondaryStreak && d < l.cfg.SecondaryMax; i++ {
+		d *= 2
+	}
 	l.secondaryStreak++
 	return min(d, l.cfg.SecondaryMax)
 }
@@ -343,3 +425,12 @@ func (l *Limiter) logWait(d time.Duration, reason string, attrs ...any) {
 }
 
 type headerGetter interface{ Get(string) string }
+
+// GitHub's rate-limit headers, spelled in canonical form so that
+// http.Header.Get finds them without allocating a canonical copy.
+const (
+	hdrLimit     = "X-Ratelimit-Limit"
+	hdrRemaining = "X-Ratelimit-Remaining"
+	hdrReset     = "X-Ratelimit-Reset"
+	hdrResource  = "X-Ratelimit-Resource"
+)

@@ -3,13 +3,13 @@ package ratelimit
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
@@ -38,94 +38,130 @@ const (
 	transient                // 5xx: retry only if safe
 )
 
+// RoundTrip sends req when the limits allow, retrying what is safe to
+// retry; see the package doc and Config.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	l := t.l
 	ctx := req.Context()
 	write := IsWrite(req.Method)
 	resource := ResourceFor(req.URL.Path)
-	retry := l.newBackoff()
+	var retry *backoff.ExponentialBackOff // made on the first 5xx or network retry
 
 	for attempt := 0; ; attempt++ {
-		if err := l.awaitGate(ctx, resource); err != nil {
+		if err := l.admit(ctx, resource, write); err != nil {
+			if attempt == 0 {
+				// next never saw the body; a RoundTripper must close it.
+				closeBody(req)
+			}
 			return nil, err
 		}
-		release, err := l.acquire(ctx, write)
+		r, err := prepare(req, attempt)
 		if err != nil {
+			l.leave(write)
 			return nil, err
 		}
-		resp, sent, err := t.send(req, attempt)
-		release()
-		l.count(func(s *Stats) { s.Requests++ })
+		resp, sent, err := t.send(r, write)
+		l.leave(write)
+		l.count(func(s *Stats) {
+			s.Requests++
+			if attempt > 0 {
+				s.Retries++
+			}
+		})
 
 		if err != nil {
+			if write && sent {
+				// Even when the context ended: the write may have been applied.
+				return nil, &AmbiguousWriteError{Method: req.Method, Path: req.URL.Path, Err: err}
+			}
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			if write && sent {
-				return nil, &AmbiguousWriteError{Method: req.Method, Path: req.URL.Path, Err: err}
-			}
-			if attempt >= l.cfg.MaxRetries || errors.Is(err, ErrBodyNotReplayable) {
+			if attempt >= l.cfg.MaxRetries || !replayable(req) {
 				return nil, err
 			}
-			if err := l.sleepRetry(ctx, retry, "network error", err); err != nil {
+			if err := l.sleepRetry(ctx, &retry, "network error", err); err != nil {
 				return nil, err
 			}
 			continue
 		}
 
-		l.observe(resource, resp.Header)
+		resource = l.observe(resource, resp.Header)
 		switch classify(resp) {
 		case pass:
 			l.succeeded()
 			return resp, nil
 		case transient:
-			if write || attempt >= l.cfg.MaxRetries {
+			if write || attempt >= l.cfg.MaxRetries || !replayable(req) {
 				return resp, nil
 			}
 			drain(resp)
-			if err := l.sleepRetry(ctx, retry, "GitHub "+resp.Status, nil); err != nil {
+			if err := l.sleepRetry(ctx, &retry, "GitHub "+resp.Status, nil); err != nil {
 				return nil, err
 			}
 		case limited:
 			drain(resp)
 			kind, wait := l.limitWait(resp)
+			retryAt := l.clock.Now().Add(wait)
 			if kind == KindSecondary {
-				until := l.pause(wait)
-				l.log.Warn("rate limit: GitHub secondary limit hit; pausing all requests", "until", until.UTC().Format(time.RFC3339), "wait", wait.String())
+				retryAt = l.pause(wait)
+				l.log.Warn("rate limit: GitHub secondary limit hit; pausing all requests", "until", retryAt.UTC().Format(time.RFC3339), "wait", wait.String())
 			}
-			if attempt >= l.cfg.MaxRetries {
-				return nil, &LimitError{Kind: kind, Resource: resource, RetryAt: l.clock.Now().Add(wait), Wait: wait}
+			if attempt >= l.cfg.MaxRetries || !replayable(req) {
+				return nil, &LimitError{Kind: kind, Resource: resource, RetryAt: retryAt, Wait: retryAt.Sub(l.clock.Now())}
 			}
-			// The next awaitGate waits for the pause or the reset, or fails
-			// fast when it is too far away. A rate-limited write was not
-			// applied, so it is safe to send again.
-			l.count(func(s *Stats) { s.Retries++ })
+			// The next admit waits for the pause or the reset, or fails fast
+			// when it is too far away. A rate-limited write was not applied,
+			// so it is safe to send again.
 		}
 	}
 }
 
-// send sends one attempt. sent reports whether the request may have reached
-// the server: once a connection is obtained we must assume it did.
-func (t *transport) send(req *http.Request, attempt int) (resp *http.Response, sent bool, err error) {
-	r := req
-	if attempt > 0 {
-		r = req.Clone(req.Context())
-		if req.Body != nil && req.Body != http.NoBody {
-			if req.GetBody == nil {
-				return nil, false, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ErrBodyNotReplayable)
-			}
-			body, err := req.GetBody()
-			if err != nil {
-				return nil, false, fmt.Errorf("%s %s: %w: %v", req.Method, req.URL.Path, ErrBodyNotReplayable, err)
-			}
-			r.Body = body
-		}
+// prepare returns the request to send for attempt: req itself first, then
+// clones with a fresh body from GetBody.
+func prepare(req *http.Request, attempt int) (*http.Request, error) {
+	if attempt == 0 {
+		return req, nil
 	}
-	var gotConn bool
-	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn = true }}
-	r = r.WithContext(httptrace.WithClientTrace(r.Context(), trace))
-	resp, err = t.next.RoundTrip(r)
-	return resp, gotConn, err
+	r := req.Clone(req.Context())
+	if req.Body != nil && req.Body != http.NoBody {
+		if req.GetBody == nil {
+			return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, ErrBodyNotReplayable)
+		}
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w: %v", req.Method, req.URL.Path, ErrBodyNotReplayable, err)
+		}
+		r.Body = body
+	}
+	return r, nil
+}
+
+// replayable reports whether req can be sent again.
+func replayable(req *http.Request) bool {
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// closeBody closes the body of a request that will not be sent.
+func closeBody(req *http.Request) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+}
+
+// send sends one attempt. For a write, sent reports whether it may have
+// reached the server: once a connection is obtained we must assume it did.
+// Reads are not traced, since they are retried either way.
+func (t *transport) send(r *http.Request, write bool) (resp *http.Response, sent bool, err error) {
+	if !write {
+		resp, err = t.next.RoundTrip(r)
+		return resp, false, err
+	}
+	// GotConn may run on a transport goroutine (HTTP/2), hence the atomic.
+	var gotConn atomic.Bool
+	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }}
+	resp, err = t.next.RoundTrip(r.WithContext(httptrace.WithClientTrace(r.Context(), trace)))
+	return resp, gotConn.Load(), err
 }
 
 // classify decides what a response means. For a 403 it may need the body
@@ -135,7 +171,7 @@ func classify(resp *http.Response) verdict {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		return limited
 	case resp.StatusCode == http.StatusForbidden:
-		if resp.Header.Get("Retry-After") != "" || resp.Header.Get("X-RateLimit-Remaining") == "0" {
+		if resp.Header.Get("Retry-After") != "" || resp.Header.Get(hdrRemaining) == "0" {
 			return limited
 		}
 		body := peekBody(resp, 64<<10)
@@ -167,8 +203,8 @@ func (l *Limiter) limitWait(resp *http.Response) (kind string, wait time.Duratio
 			return KindSecondary, max(at.Sub(l.clock.Now()), 0)
 		}
 	}
-	if resp.Header.Get("X-RateLimit-Remaining") == "0" {
-		if reset, err := strconv.ParseInt(resp.Header.Get("X-RateLimit-Reset"), 10, 64); err == nil {
+	if resp.Header.Get(hdrRemaining) == "0" {
+		if reset, err := strconv.ParseInt(resp.Header.Get(hdrReset), 10, 64); err == nil {
 			return KindPrimary, max(time.Unix(reset, 0).Add(l.cfg.ResetBuffer).Sub(l.clock.Now()), 0)
 		}
 	}
@@ -188,15 +224,20 @@ func (l *Limiter) newBackoff() *backoff.ExponentialBackOff {
 	return b
 }
 
-func (l *Limiter) sleepRetry(ctx context.Context, b *backoff.ExponentialBackOff, reason string, err error) error {
-	d := b.NextBackOff()
-	attrs := []any{}
+// sleepRetry sleeps before a 5xx or network retry, making *b on first use.
+// backoff caps its interval at RetryMax but then jitters it by ±50%, so
+// the sleep itself is capped here too.
+func (l *Limiter) sleepRetry(ctx context.Context, b **backoff.ExponentialBackOff, reason string, err error) error {
+	if *b == nil {
+		*b = l.newBackoff()
+	}
+	d := min((*b).NextBackOff(), l.cfg.RetryMax)
+	attrs := []any{"reason", reason, "after", d.String()}
 	if err != nil {
 		attrs = append(attrs, "error", err.Error())
 	}
-	l.log.Debug("retrying", append([]any{"reason", reason, "after", d.String()}, attrs...)...)
+	l.log.Debug("retrying", attrs...)
 	l.logWait(d, "retry after "+reason)
-	l.count(func(s *Stats) { s.Retries++ })
 	return l.clock.Sleep(ctx, d)
 }
 

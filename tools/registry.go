@@ -16,6 +16,7 @@ const (
 func All(d Deps) []Tool {
 	var all []Tool
 	for _, domain := range []func(Deps) []Tool{
+		contextTools,
 		repoTools,
 		issueTools,
 		searchTools,

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -116,21 +114,6 @@ func TestRetriedReadSucceeds(t *testing.T) {
 	res := call(t, f.deps(testToken), "get_repository_details", `{"owner":"octo","repo":"hello"}`)
 	if res.IsError {
 		t.Fatalf("a 502 on a read should be retried, got error %s", resultText(t, res))
-	}
-}
-
-// wantQuery checks that a request's query is exactly want (a raw query;
-// order does not matter).
-func wantQuery(want string) func(t *testing.T, body []byte, r *http.Request) {
-	return func(t *testing.T, body []byte, r *http.Request) {
-		t.Helper()
-		w, err := url.ParseQuery(want)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if diff := cmp.Diff(w, r.URL.Query(), cmpopts.EquateEmpty()); diff != "" {
-			t.Errorf("%s query (-want +got):\n%s", r.URL.Path, diff)
-		}
 	}
 }
 

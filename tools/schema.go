@@ -83,10 +83,11 @@ func simplify(s *jsonschema.Schema) {
 
 // field is one JSON property of a struct with its parsed rules.
 type field struct {
-	index []int
-	name  string
-	typ   reflect.Type
-	rules []rule
+	index    []int
+	name     string
+	typ      reflect.Type
+	rules    []rule
+	optional bool // omitempty: the zero value means "not given"
 }
 
 // fieldsOf lists the JSON properties of a struct type.
@@ -96,7 +97,7 @@ func fieldsOf(t reflect.Type) []field {
 		if !sf.IsExported() || sf.Anonymous {
 			continue
 		}
-		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
 		if name == "-" {
 			continue
 		}
@@ -109,7 +110,8 @@ func fieldsOf(t reflect.Type) []field {
 			// error caught by the schema golden test.
 			panic(fmt.Sprintf("%s.%s: %v", t, sf.Name, err))
 		}
-		out = append(out, field{index: sf.Index, name: name, typ: sf.Type, rules: rules})
+		optional := strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
+		out = append(out, field{index: sf.Index, name: name, typ: sf.Type, rules: rules, optional: optional})
 	}
 	return out
 }

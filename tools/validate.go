@@ -43,7 +43,10 @@ func newNameKind(what, pattern, example string, check func(string) string) *name
 // letters, digits, '.', '-', '_', at most 100, and not "." or "..".
 var nameKinds = map[string]*nameKind{
 	"owner": newNameKind("a GitHub user or organization login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil),
-	"login": newNameKind("a GitHub user login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil),
+	// Logins in lists are checked here but their pattern is not repeated
+	// in the schema for every item: it would cost the model bytes in every
+	// tool that takes logins.
+	"login": {what: "a GitHub user login (letters, digits, '-'; at most 39)", re: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`), example: `"octocat"`},
 	"repo": newNameKind("a repository name (letters, digits, '.', '-', '_'; at most 100)", `^[A-Za-z0-9._-]{1,100}$`, `"hello-world"`, func(s string) string {
 		if s == "." || s == ".." {
 			return "must not be . or .."
@@ -116,6 +119,19 @@ func validate(v any) error {
 	}
 	for _, f := range fieldsOf(rv.Type()) {
 		fv := rv.FieldByIndex(f.index)
+		if fv.Kind() == reflect.Pointer {
+			if fv.IsNil() {
+				continue // not given
+			}
+			fv = fv.Elem()
+		} else if fv.IsZero() {
+			if f.optional {
+				continue // not given
+			}
+			if fv.CanInt() {
+				return &ArgError{Arg: f.name, Problem: "is required"}
+			}
+		}
 		for _, r := range f.rules {
 			if err := r.check(f.name, fv); err != nil {
 				return err
@@ -162,9 +178,6 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 		}
 	case "range":
 		n := v.Int()
-		if n == 0 && v.Kind() != reflect.Pointer {
-			return nil // zero means "not given"; required numbers use min=1
-		}
 		if r.min != nil && n < int64(*r.min) {
 			return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at least %d", n, *r.min)}
 		}

@@ -22,6 +22,7 @@ var commandUsage = []struct{ name, usage string }{
 	{"resetlog", "resetlog"},
 	{"stats", "stats"},
 	{"issues", "issues OWNER/NAME"},
+	{"clock", "clock TIME|real"},
 }
 
 // Command runs one command of the fake's text interface, meant for
@@ -48,6 +49,8 @@ var commandUsage = []struct{ name, usage string }{
 //	resetlog                    empty the request log
 //	stats                       the counters on one line
 //	issues OWNER/NAME           the issues, "#N STATE TITLE"
+//	clock TIME|real             freeze the clock at TIME (RFC 3339), so that
+//	                            timestamps are fixed; real lets it run again
 func (s *Server) Command(args []string) (string, error) {
 	if len(args) == 0 {
 		return "", errors.New(commandHelp())
@@ -95,6 +98,8 @@ func (s *Server) Command(args []string) (string, error) {
 			st.Requests, st.Writes, st.SecondaryRejections, st.PrimaryRejections, st.NotModified, st.MaxInFlight, st.DuplicateWrites)
 	case "issues":
 		out, err = s.cmdIssues(rest)
+	case "clock":
+		err = s.cmdClock(rest)
 	default:
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}

@@ -40,42 +40,6 @@ func escapePath(p string) string {
 	return strings.Join(parts, "/")
 }
 
-// paginate cuts a list of n items to the page r asks for (per_page default
-// 30, at most 100) and sets GitHub's Link header.
-func paginate(w http.ResponseWriter, r *http.Request, n int) (lo, hi int) {
-	q := r.URL.Query()
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
-	}
-	per, err := strconv.Atoi(q.Get("per_page"))
-	if err != nil || per < 1 {
-		per = 30
-	}
-	per = min(per, 100)
-	last := max(1, (n+per-1)/per)
-	link := func(p int, rel string) string {
-		q.Set("page", strconv.Itoa(p))
-		q.Set("per_page", strconv.Itoa(per))
-		return fmt.Sprintf(`<%s%s?%s>; rel="%s"`, apiURL, r.URL.Path, q.Encode(), rel)
-	}
-	var links []string
-	if page > 1 {
-		links = append(links, link(page-1, "prev"))
-	}
-	if page < last {
-		links = append(links, link(page+1, "next"), link(last, "last"))
-	}
-	if page > 1 {
-		links = append(links, link(1, "first"))
-	}
-	if len(links) > 0 {
-		w.Header().Set("Link", strings.Join(links, ", "))
-	}
-	lo = min((page-1)*per, n)
-	return lo, min(lo+per, n)
-}
-
 // branchJSON is GitHub's "short branch".
 type branchJSON struct {
 	Name      string     `json:"name"`
@@ -107,8 +71,7 @@ func (s *Server) listBranches(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, branchJSON{Name: name, Commit: shaURLJSON{SHA: c.branches[name], URL: api + "/commits/" + c.branches[name]}, Protected: c.protected[name]})
 	}
-	lo, hi := paginate(w, r, len(out))
-	writeJSON(w, http.StatusOK, append([]branchJSON{}, out[lo:hi]...))
+	writeJSON(w, http.StatusOK, append([]branchJSON{}, paginate(w, r, repoLinkBase(repo, r), out)...))
 }
 
 // linksJSON are a content entry's "_links".
@@ -609,8 +572,7 @@ func (s *Server) listCommits(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, s.commitJSON(repo, cm))
 	}
-	lo, hi := paginate(w, r, len(out))
-	writeJSON(w, http.StatusOK, append([]commitJSON{}, out[lo:hi]...))
+	writeJSON(w, http.StatusOK, append([]commitJSON{}, paginate(w, r, repoLinkBase(repo, r), out)...))
 }
 
 // getCommit serves GET /repos/{owner}/{repo}/commits/{ref}: the commit with
@@ -644,8 +606,7 @@ func (s *Server) getCommit(w http.ResponseWriter, r *http.Request) {
 		q.Set("per_page", "300")
 		r.URL.RawQuery = q.Encode()
 	}
-	lo, hi := paginate(w, r, len(files))
-	j.Files = append([]fileDiffJSON{}, files[lo:hi]...)
+	j.Files = append([]fileDiffJSON{}, paginate(w, r, repoLinkBase(repo, r), files)...)
 	writeJSON(w, http.StatusOK, j)
 }
 

@@ -17,13 +17,14 @@ const createIssueDoc = "https://docs.github.com/rest/issues/issues#create-an-iss
 
 // Issue is an issue as created through the API, as returned by Issues.
 type Issue struct {
-	Number    int
-	Title     string
-	Body      string
-	State     string   // "open"
-	Labels    []string // label names, in the order given
-	Assignees []string // logins
-	Milestone int      // milestone number, 0 for none
+	Number      int
+	Title       string
+	Body        string
+	State       string   // "open" or "closed"
+	StateReason string   // "", "completed", "not_planned" or "reopened"
+	Labels      []string // label names, in the order given
+	Assignees   []string // logins
+	Milestone   int      // milestone number, 0 for none
 }
 
 // issueState is an issue and what GitHub remembers about it besides.
@@ -32,6 +33,11 @@ type issueState struct {
 	id      int
 	author  string
 	created time.Time
+	// Changed by update, close and comments (issues_more.go).
+	updated  time.Time // zero until the issue changes
+	closed   time.Time // when last closed; zero while open
+	closedBy string
+	comments []*commentState
 }
 
 // labelState is a label of a repository. Labels are created on first use,
@@ -414,6 +420,7 @@ func (s *Server) issueJSON(repo *repoState, is *issueState) issueJSON {
 	if is.Milestone > 0 {
 		j.Milestone = s.milestoneJSON(repo, repo.milestones[is.Milestone-1])
 	}
+	s.addActivity(&j, is)
 	return j
 }
 

@@ -156,9 +156,8 @@ func (s *Server) listReleases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rels := newestReleases(s.code(repo))
-	lo, hi := paginate(w, r, len(rels))
 	out := []releaseJSON{}
-	for _, rel := range rels[lo:hi] {
+	for _, rel := range paginate(w, r, repoLinkBase(repo, r), rels) {
 		out = append(out, s.releaseJSON(repo, rel))
 	}
 	writeJSON(w, http.StatusOK, out)

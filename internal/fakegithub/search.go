@@ -165,9 +165,8 @@ func (s *Server) searchRepositories(w http.ResponseWriter, r *http.Request) {
 			return cmp.Compare(key(b), key(a))
 		})
 	}
-	lo, hi := paginate(w, r, len(hits))
 	out := searchResult[repoSearchItem]{TotalCount: len(hits), Items: []repoSearchItem{}}
-	for _, repo := range hits[lo:hi] {
+	for _, repo := range paginate(w, r, apiURL+"/search/repositories", hits) {
 		out.Items = append(out.Items, repoSearchItem{repoJSON: s.repoJSON(repo), Score: 1})
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -290,8 +289,8 @@ func (s *Server) searchCode(w http.ResponseWriter, r *http.Request) {
 			hits = append(hits, item)
 		}
 	}
-	lo, hi := paginate(w, r, len(hits))
-	writeJSON(w, http.StatusOK, searchResult[codeSearchItem]{TotalCount: len(hits), Items: append([]codeSearchItem{}, hits[lo:hi]...)})
+	page := paginate(w, r, apiURL+"/search/code", hits)
+	writeJSON(w, http.StatusOK, searchResult[codeSearchItem]{TotalCount: len(hits), Items: append([]codeSearchItem{}, page...)})
 }
 
 // pathMatches applies the path, filename, extension and language

@@ -115,6 +115,11 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /repos/{owner}/{repo}/releases/tags/{tag...}", s.getReleaseByTag)
 	mux.HandleFunc("GET /search/repositories", s.searchRepositories)
 	mux.HandleFunc("GET /search/code", s.searchCode)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/issues", s.listIssues)
+	mux.HandleFunc("PATCH /repos/{owner}/{repo}/issues/{number}", s.updateIssue)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", s.listComments)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/comments", s.createComment)
+	mux.HandleFunc("GET /search/issues", s.searchIssues)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
 	})

@@ -1,0 +1,74 @@
+package tools
+
+import (
+	"context"
+	"net/http"
+	"strings"
+)
+
+// GetMeArgs are the arguments of get_me: none.
+type GetMeArgs struct{}
+
+// AuthenticatedUser is who the token acts as.
+type AuthenticatedUser struct {
+	Login   string    `json:"login"`
+	Name    Untrusted `json:"name,omitempty"`
+	Type    string    `json:"type" jsonschema:"User, Bot or Organization"`
+	HTMLURL string    `json:"html_url"`
+	// Scopes is a pointer so that a classic token without scopes ([]) and
+	// a fine-grained token (absent) stay apart.
+	Scopes *[]string `json:"scopes,omitempty" jsonschema:"OAuth scopes of a classic token; absent for fine-grained and app tokens, whose permissions GitHub does not report"`
+}
+
+// contextTools are the context toolset.
+func contextTools(d Deps) []Tool {
+	return []Tool{
+		getMe(d),
+	}
+}
+
+// getMe calls GET /user.
+// https://docs.github.com/rest/users/users#get-the-authenticated-user
+func getMe(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "get_me",
+		toolset: ToolsetContext,
+		kind:    read,
+		desc:    "Get the user the token acts as, and a classic token's OAuth scopes. Use it to learn your own login.",
+	}, func(ctx context.Context, _ GetMeArgs) (AuthenticatedUser, string, error) {
+		what := "get the authenticated user"
+		u, resp, err := d.GitHub.Users.Get(ctx, "")
+		if err != nil {
+			return AuthenticatedUser{}, what, err
+		}
+		out := AuthenticatedUser{
+			Login:   u.GetLogin(),
+			Name:    untrusted(u.GetName()),
+			Type:    u.GetType(),
+			HTMLURL: u.GetHTMLURL(),
+		}
+		if resp != nil {
+			out.Scopes = oauthScopes(resp.Header)
+		}
+		return out, what, nil
+	})
+}
+
+// oauthScopes reads the X-OAuth-Scopes header GitHub sends for classic
+// tokens ("repo, read:org"); nil when the header is absent, as it is for
+// fine-grained and GitHub App tokens.
+func oauthScopes(h http.Header) *[]string {
+	values, ok := h[http.CanonicalHeaderKey("X-OAuth-Scopes")]
+	if !ok {
+		return nil
+	}
+	scopes := []string{}
+	for _, v := range values {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				scopes = append(scopes, s)
+			}
+		}
+	}
+	return &scopes
+}
