@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -122,10 +121,7 @@ func checkOptional(arg, kind, value string) error {
 	if value == "" {
 		return nil
 	}
-	if err := (rule{op: "name", kind: nameKinds[kind]}).check(arg, reflect.ValueOf(value)); err != nil {
-		return err
-	}
-	return nil
+	return checkName(arg, value, kind)
 }
 
 // parseTimeArg parses an optional time argument: RFC 3339, or a date
