@@ -22,15 +22,6 @@ func header(name, want string) func(t *testing.T, body []byte, r *http.Request) 
 	}
 }
 
-// both runs two request checks.
-func both(a, b func(t *testing.T, body []byte, r *http.Request)) func(t *testing.T, body []byte, r *http.Request) {
-	return func(t *testing.T, body []byte, r *http.Request) {
-		t.Helper()
-		a(t, body, r)
-		b(t, body, r)
-	}
-}
-
 // wantError calls a tool and checks that it fails with every one of want.
 func callWantError(t *testing.T, d Deps, tool, args string, want ...string) {
 	t.Helper()

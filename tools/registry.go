@@ -22,6 +22,7 @@ func All(d Deps) []Tool {
 		actionTools,
 		collaboratorTools,
 		pullTools,
+		searchTools,
 	} {
 		all = append(all, domain(d)...)
 	}

@@ -1,7 +1,18 @@
 package tools
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	gh "github.com/google/go-github/v62/github"
 )
 
 // RepoArgs names a repository.
@@ -34,6 +45,15 @@ type RepositoryDetails struct {
 func repoTools(d Deps) []Tool {
 	return []Tool{
 		getRepositoryDetails(d),
+		searchRepositories(d),
+		listBranches(d),
+		getFileContents(d),
+		listCommits(d),
+		getCommit(d),
+		createBranch(d),
+		createOrUpdateFile(d),
+		listReleases(d),
+		getLatestRelease(d),
 	}
 }
 
@@ -77,5 +97,722 @@ func getRepositoryDetails(d Deps) Tool {
 			out.License = "other"
 		}
 		return out, what, nil
+	})
+}
+
+// Caps on the text a repos tool returns. Each cut is marked truncated and
+// the result or the tool description says how to read on.
+const (
+	fileCap          = 64 << 10 // file content per get_file_contents call
+	commitMessageCap = 8 << 10  // a commit message in get_commit
+	commitPatchCap   = 6 << 10  // one file's patch in get_commit
+	patchTotalCap    = 30 << 10 // all patches of one get_commit page
+	firstLineCap     = 300      // a commit message's first line in lists
+	releaseListCap   = 500      // a release body in list_releases
+	releaseBodyCap   = 32 << 10 // a release body in get_latest_release
+)
+
+// parseTimeArg parses an optional time argument: RFC 3339, or a date
+// (YYYY-MM-DD, midnight UTC).
+func parseTimeArg(arg, value string) (time.Time, error) {
+	if value == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, value); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, value); err == nil {
+		return t, nil
+	}
+	return time.Time{}, &ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is not an RFC 3339 time or a date", quoteShort(value)), Example: `"2026-05-01T00:00:00Z" or "2026-05-01"`}
+}
+
+// escapePath escapes each segment of a repository path for a URL, for the
+// go-github calls that put a path in the URL as given.
+func escapePath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = url.PathEscape(s)
+	}
+	return strings.Join(parts, "/")
+}
+
+// statusOf is the HTTP status of a GitHub error answer, or 0.
+func statusOf(err error) (int, *gh.ErrorResponse) {
+	var e *gh.ErrorResponse
+	if errors.As(err, &e) && e.Response != nil {
+		return e.Response.StatusCode, e
+	}
+	return 0, nil
+}
+
+// RepoItem is a repository in a list: the fields of RepositoryDetails a
+// model uses to pick one.
+type RepoItem struct {
+	FullName    string   `json:"full_name"`
+	Description string   `json:"description,omitempty"`
+	Visibility  string   `json:"visibility"`
+	Stars       int      `json:"stars"`
+	Forks       int      `json:"forks"`
+	Language    string   `json:"language,omitempty"`
+	Topics      []string `json:"topics,omitempty"`
+	Archived    bool     `json:"archived,omitempty"`
+	Fork        bool     `json:"fork,omitempty"`
+	PushedAt    string   `json:"pushed_at,omitempty"`
+}
+
+// SearchRepositoriesArgs are the arguments of search_repositories.
+type SearchRepositoriesArgs struct {
+	Q     string `json:"q" jsonschema:"e.g. \"mcp language:go stars:>9\"" ghmcp:"len=256"`
+	Sort  string `json:"sort,omitempty" ghmcp:"enum=stars|forks|updated"`
+	Order string `json:"order,omitempty" ghmcp:"enum=asc|desc"`
+	PageArgs
+}
+
+// RepoSearchResult is a page of repositories found.
+type RepoSearchResult struct {
+	TotalCount int        `json:"total_count"`
+	Incomplete bool       `json:"incomplete_results,omitempty" jsonschema:"GitHub timed out; the results may miss matches"`
+	Items      []RepoItem `json:"items"`
+	NextPage   int        `json:"next_page,omitempty"`
+}
+
+// searchRepositories calls GET /search/repositories.
+// https://docs.github.com/rest/search/search#search-repositories
+func searchRepositories(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "search_repositories",
+		toolset: ToolsetRepos,
+		kind:    read,
+		desc:    "Search repositories.",
+	}, func(ctx context.Context, in SearchRepositoriesArgs) (RepoSearchResult, string, error) {
+		what := fmt.Sprintf("search repositories for %q", in.Q)
+		if strings.TrimSpace(in.Q) == "" {
+			return RepoSearchResult{}, what, &ArgError{Arg: "q", Problem: "must not be empty", Example: `"cli language:go"`}
+		}
+		res, resp, err := d.GitHub.Search.Repositories(ctx, in.Q, &gh.SearchOptions{Sort: in.Sort, Order: in.Order, ListOptions: in.listOptions()})
+		if err != nil {
+			return RepoSearchResult{}, what, err
+		}
+		out := RepoSearchResult{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), Items: []RepoItem{}, NextPage: nextPage(resp)}
+		for _, r := range res.Repositories {
+			visibility := r.GetVisibility()
+			if visibility == "" {
+				visibility = "public"
+				if r.GetPrivate() {
+					visibility = "private"
+				}
+			}
+			out.Items = append(out.Items, RepoItem{
+				FullName:    r.GetFullName(),
+				Description: r.GetDescription(),
+				Visibility:  visibility,
+				Stars:       r.GetStargazersCount(),
+				Forks:       r.GetForksCount(),
+				Language:    r.GetLanguage(),
+				Topics:      r.Topics,
+				Archived:    r.GetArchived(),
+				Fork:        r.GetFork(),
+				PushedAt:    timeString(r.PushedAt.GetTime()),
+			})
+		}
+		return out, what, nil
+	})
+}
+
+// ListBranchesArgs are the arguments of list_branches.
+type ListBranchesArgs struct {
+	RepoArgs
+	Protected bool `json:"protected,omitempty"`
+	PageArgs
+}
+
+// Branch is a branch and the commit at its tip.
+type Branch struct {
+	Name      string `json:"name"`
+	SHA       string `json:"sha"`
+	Protected bool   `json:"protected,omitempty"`
+}
+
+// BranchList is a page of branches.
+type BranchList struct {
+	Branches []Branch `json:"branches"`
+	NextPage int      `json:"next_page,omitempty"`
+}
+
+// listBranches calls GET /repos/{owner}/{repo}/branches.
+// https://docs.github.com/rest/branches/branches#list-branches
+func listBranches(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "list_branches",
+		toolset: ToolsetRepos,
+		kind:    read,
+		desc:    "List branches and their head SHAs.",
+	}, func(ctx context.Context, in ListBranchesArgs) (BranchList, string, error) {
+		what := "list branches of " + in.RepoArgs.String()
+		opts := &gh.BranchListOptions{ListOptions: in.listOptions()}
+		if in.Protected {
+			opts.Protected = &in.Protected
+		}
+		bs, resp, err := d.GitHub.Repositories.ListBranches(ctx, in.Owner, in.Repo, opts)
+		if err != nil {
+			return BranchList{}, what, err
+		}
+		out := BranchList{Branches: []Branch{}, NextPage: nextPage(resp)}
+		for _, b := range bs {
+			out.Branches = append(out.Branches, Branch{Name: b.GetName(), SHA: b.GetCommit().GetSHA(), Protected: b.GetProtected()})
+		}
+		return out, what, nil
+	})
+}
+
+// GetFileContentsArgs are the arguments of get_file_contents.
+type GetFileContentsArgs struct {
+	RepoArgs
+	Path   string `json:"path,omitempty" jsonschema:"Omit for the root"`
+	Ref    string `json:"ref,omitempty"`
+	Offset int    `json:"offset,omitempty" jsonschema:"A cut read's next_offset" ghmcp:"range=0.."`
+}
+
+// FileContents is a file (its text, or binary: true) or a directory (its
+// entries).
+type FileContents struct {
+	Type       string     `json:"type" jsonschema:"file, dir, symlink or submodule"`
+	Path       string     `json:"path"`
+	SHA        string     `json:"sha,omitempty" jsonschema:"Blob SHA: create_or_update_file needs it to replace this file"`
+	Size       int        `json:"size" jsonschema:"Bytes"`
+	Binary     bool       `json:"binary,omitempty" jsonschema:"Not UTF-8 text: no content is returned"`
+	Content    Untrusted  `json:"content,omitempty"`
+	Truncated  bool       `json:"truncated"`
+	NextOffset int        `json:"next_offset,omitempty" jsonschema:"Pass as offset to read the rest"`
+	Target     string     `json:"target,omitempty" jsonschema:"Symlink target or submodule URL"`
+	Entries    []DirEntry `json:"entries,omitempty"`
+}
+
+// DirEntry is one name in a directory.
+type DirEntry struct {
+	Name string `json:"name"`
+	Type string `json:"type" jsonschema:"file, dir, symlink or submodule"`
+	Size int    `json:"size,omitempty"`
+}
+
+// getFileContents calls GET /repos/{owner}/{repo}/contents/{path}, and GET
+// /repos/{owner}/{repo}/git/blobs/{sha} for files over 1 MB, which the
+// contents API sends without content.
+// https://docs.github.com/rest/repos/contents#get-repository-content
+// https://docs.github.com/rest/git/blobs#get-a-blob
+func getFileContents(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "get_file_contents",
+		toolset: ToolsetRepos,
+		kind:    read,
+		desc:    "Read a file (64 KB a call, with its sha for updates) or list a directory.",
+	}, func(ctx context.Context, in GetFileContentsArgs) (FileContents, string, error) {
+		in.Path = strings.TrimSuffix(in.Path, "/")
+		what := "get root directory of " + in.RepoArgs.String()
+		if in.Path != "" {
+			what = fmt.Sprintf("get %s in %s", in.Path, in.RepoArgs)
+		}
+		if in.Ref != "" {
+			what += " at " + in.Ref
+		}
+		if err := checkOptional("path", "path", in.Path); err != nil {
+			return FileContents{}, what, err
+		}
+		if err := checkOptional("ref", "ref", in.Ref); err != nil {
+			return FileContents{}, what, err
+		}
+		file, dir, _, err := d.GitHub.Repositories.GetContents(ctx, in.Owner, in.Repo, in.Path, &gh.RepositoryContentGetOptions{Ref: in.Ref})
+		if status, e := statusOf(err); status == http.StatusNotFound {
+			return FileContents{}, what, fmt.Errorf("%s; or the path (or ref) does not exist: list the parent directory to check", explainResponse(e))
+		}
+		if err != nil {
+			return FileContents{}, what, err
+		}
+		if file == nil {
+			out := FileContents{Type: "dir", Path: in.Path, Entries: []DirEntry{}}
+			for _, e := range dir {
+				out.Entries = append(out.Entries, DirEntry{Name: e.GetName(), Type: e.GetType(), Size: e.GetSize()})
+			}
+			return out, what, nil
+		}
+		out := FileContents{Type: file.GetType(), Path: file.GetPath(), SHA: file.GetSHA(), Size: file.GetSize()}
+		switch out.Type {
+		case "symlink":
+			out.Target = file.GetTarget()
+			return out, what, nil
+		case "submodule":
+			out.Target = file.GetSubmoduleGitURL()
+			return out, what, nil
+		}
+		var raw string
+		if file.Content != nil {
+			raw = *file.Content
+		}
+		var data []byte
+		switch file.GetEncoding() {
+		case "base64": // GitHub wraps the lines; the decoder skips newlines
+			data, err = base64.StdEncoding.DecodeString(raw)
+		case "none": // over 1 MB: fetch the blob itself
+			data, _, err = d.GitHub.Git.GetBlobRaw(ctx, in.Owner, in.Repo, file.GetSHA())
+		default:
+			data = []byte(raw)
+		}
+		if err != nil {
+			return FileContents{}, what, err
+		}
+		return out, what, readFrom(&out, data, in.Offset)
+	})
+}
+
+// readFrom fills a file result with up to fileCap bytes of data from
+// offset, or marks it binary.
+func readFrom(out *FileContents, data []byte, offset int) error {
+	out.Size = len(data)
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		out.Binary = true
+		return nil
+	}
+	if offset > len(data) {
+		return &ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d, past the end of the file (%d bytes)", offset, len(data))}
+	}
+	for offset < len(data) && !utf8.RuneStart(data[offset]) {
+		offset++ // never start inside a character
+	}
+	text, cut := capText(string(data[offset:]), fileCap)
+	out.Content = untrusted(text)
+	out.Truncated = cut
+	if cut {
+		out.NextOffset = offset + len(text)
+	}
+	return nil
+}
+
+// ListCommitsArgs are the arguments of list_commits.
+type ListCommitsArgs struct {
+	RepoArgs
+	SHA    string `json:"sha,omitempty" jsonschema:"Branch, tag or SHA"`
+	Path   string `json:"path,omitempty"`
+	Author string `json:"author,omitempty"`
+	Since  string `json:"since,omitempty" jsonschema:"RFC 3339 or YYYY-MM-DD"`
+	Until  string `json:"until,omitempty"`
+	PageArgs
+}
+
+// CommitItem is a commit in a list.
+type CommitItem struct {
+	SHA        string    `json:"sha"`
+	Message    Untrusted `json:"message"`
+	Author     string    `json:"author,omitempty"`
+	AuthorName string    `json:"author_name,omitempty" jsonschema:"Git author name, when no GitHub account matches"`
+	Date       string    `json:"date"`
+}
+
+// CommitList is a page of commits, newest first.
+type CommitList struct {
+	Commits  []CommitItem `json:"commits"`
+	NextPage int          `json:"next_page,omitempty"`
+}
+
+// commitAuthor returns a commit's author login, or its git name when no
+// GitHub account matches.
+func commitAuthor(c *gh.RepositoryCommit) (login, name string) {
+	if l := c.GetAuthor().GetLogin(); l != "" {
+		return l, ""
+	}
+	return "", c.GetCommit().GetAuthor().GetName()
+}
+
+// commitDate is when a commit was authored, or "" if GitHub did not say.
+func commitDate(c *gh.RepositoryCommit) string {
+	t := c.GetCommit().GetAuthor().GetDate()
+	return ts(&t)
+}
+
+// listCommits calls GET /repos/{owner}/{repo}/commits.
+// https://docs.github.com/rest/commits/commits#list-commits
+func listCommits(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "list_commits",
+		toolset: ToolsetRepos,
+		kind:    read,
+		desc:    "List commits, newest first, with message first lines; get_commit has diffs.",
+	}, func(ctx context.Context, in ListCommitsArgs) (CommitList, string, error) {
+		what := "list commits of " + in.RepoArgs.String()
+		if in.SHA != "" {
+			what += " from " + in.SHA
+		}
+		if err := errors.Join(checkOptional("sha", "ref", in.SHA), checkOptional("path", "path", in.Path)); err != nil {
+			return CommitList{}, what, firstErr(err)
+		}
+		since, err := parseTimeArg("since", in.Since)
+		if err != nil {
+			return CommitList{}, what, err
+		}
+		until, err := parseTimeArg("until", in.Until)
+		if err != nil {
+			return CommitList{}, what, err
+		}
+		cs, resp, err := d.GitHub.Repositories.ListCommits(ctx, in.Owner, in.Repo, &gh.CommitsListOptions{
+			SHA: in.SHA, Path: strings.TrimSuffix(in.Path, "/"), Author: in.Author, Since: since, Until: until, ListOptions: in.listOptions(),
+		})
+		if err != nil {
+			return CommitList{}, what, err
+		}
+		out := CommitList{Commits: []CommitItem{}, NextPage: nextPage(resp)}
+		for _, c := range cs {
+			first, _, _ := strings.Cut(c.GetCommit().GetMessage(), "\n")
+			first, _ = capText(first, firstLineCap)
+			login, name := commitAuthor(c)
+			out.Commits = append(out.Commits, CommitItem{
+				SHA:        c.GetSHA(),
+				Message:    untrusted(first),
+				Author:     login,
+				AuthorName: name,
+				Date:       commitDate(c),
+			})
+		}
+		return out, what, nil
+	})
+}
+
+// firstErr returns the first error joined by errors.Join, so that a model
+// fixes one argument at a time with a message that names it.
+func firstErr(err error) error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) > 0 {
+		return j.Unwrap()[0]
+	}
+	return err
+}
+
+// GetCommitArgs are the arguments of get_commit.
+type GetCommitArgs struct {
+	RepoArgs
+	SHA string `json:"sha" jsonschema:"SHA, branch or tag" ghmcp:"ref"`
+	PageArgs
+}
+
+// CommitDetails is a commit with a page of its changed files.
+type CommitDetails struct {
+	SHA              string        `json:"sha"`
+	Message          Untrusted     `json:"message"`
+	MessageTruncated bool          `json:"message_truncated,omitempty"`
+	Author           string        `json:"author,omitempty"`
+	AuthorName       string        `json:"author_name,omitempty" jsonschema:"Git author name, when no GitHub account matches"`
+	Date             string        `json:"date"`
+	Parents          []string      `json:"parents"`
+	Additions        int           `json:"additions"`
+	Deletions        int           `json:"deletions"`
+	Files            []ChangedFile `json:"files"`
+	NextPage         int           `json:"next_page,omitempty" jsonschema:"More changed files on this page number"`
+}
+
+// ChangedFile is a file changed by a commit, with its patch.
+type ChangedFile struct {
+	Filename         string    `json:"filename"`
+	PreviousFilename string    `json:"previous_filename,omitempty"`
+	Status           string    `json:"status"`
+	Additions        int       `json:"additions"`
+	Deletions        int       `json:"deletions"`
+	Patch            Untrusted `json:"patch,omitempty"`
+	Truncated        bool      `json:"truncated,omitempty" jsonschema:"The patch was cut or left out to save space"`
+}
+
+// getCommit calls GET /repos/{owner}/{repo}/commits/{ref}.
+// https://docs.github.com/rest/commits/commits#get-a-commit
+func getCommit(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "get_commit",
+		toolset: ToolsetRepos,
+		kind:    read,
+		desc:    "Get a commit with its changed files' patches (paged, long ones cut).",
+	}, func(ctx context.Context, in GetCommitArgs) (CommitDetails, string, error) {
+		what := fmt.Sprintf("get commit %s in %s", in.SHA, in.RepoArgs)
+		opts := in.listOptions()
+		c, resp, err := d.GitHub.Repositories.GetCommit(ctx, in.Owner, in.Repo, escapePath(in.SHA), &opts)
+		if err != nil {
+			return CommitDetails{}, what, err
+		}
+		msg, cut := capText(c.GetCommit().GetMessage(), commitMessageCap)
+		login, name := commitAuthor(c)
+		out := CommitDetails{
+			SHA:              c.GetSHA(),
+			Message:          untrusted(msg),
+			MessageTruncated: cut,
+			Author:           login,
+			AuthorName:       name,
+			Date:             commitDate(c),
+			Parents:          []string{},
+			Additions:        c.GetStats().GetAdditions(),
+			Deletions:        c.GetStats().GetDeletions(),
+			Files:            []ChangedFile{},
+			NextPage:         nextPage(resp),
+		}
+		for _, p := range c.Parents {
+			out.Parents = append(out.Parents, p.GetSHA())
+		}
+		budget := patchTotalCap
+		for _, f := range c.Files {
+			cf := ChangedFile{
+				Filename:         f.GetFilename(),
+				PreviousFilename: f.GetPreviousFilename(),
+				Status:           f.GetStatus(),
+				Additions:        f.GetAdditions(),
+				Deletions:        f.GetDeletions(),
+			}
+			patch, cut := capText(f.GetPatch(), min(commitPatchCap, budget))
+			budget -= len(patch)
+			cf.Patch, cf.Truncated = untrusted(patch), cut
+			out.Files = append(out.Files, cf)
+		}
+		return out, what, nil
+	})
+}
+
+// CreateBranchArgs are the arguments of create_branch.
+type CreateBranchArgs struct {
+	RepoArgs
+	Branch string `json:"branch" ghmcp:"ref"`
+	From   string `json:"from,omitempty" jsonschema:"Branch, tag or SHA"`
+}
+
+// BranchRef is a created branch.
+type BranchRef struct {
+	Branch string `json:"branch"`
+	SHA    string `json:"sha"`
+}
+
+// createBranch resolves the source with GET /repos/{owner}/{repo} (for the
+// default branch) and GET /repos/{owner}/{repo}/commits/{ref} (as a SHA),
+// then calls POST /repos/{owner}/{repo}/git/refs.
+// https://docs.github.com/rest/commits/commits#get-a-commit
+// https://docs.github.com/rest/git/refs#create-a-reference
+func createBranch(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "create_branch",
+		toolset: ToolsetRepos,
+		kind:    create,
+		desc:    "Create a branch.",
+	}, func(ctx context.Context, in CreateBranchArgs) (BranchRef, string, error) {
+		what := fmt.Sprintf("create branch %s in %s", in.Branch, in.RepoArgs)
+		if err := checkOptional("from", "ref", in.From); err != nil {
+			return BranchRef{}, what, err
+		}
+		from := in.From
+		if from == "" {
+			r, _, err := d.GitHub.Repositories.Get(ctx, in.Owner, in.Repo)
+			if err != nil {
+				return BranchRef{}, what, err
+			}
+			from = r.GetDefaultBranch()
+		}
+		what += " from " + from
+		sha := from
+		if len(from) != 40 || checkOptional("from", "sha", from) != nil {
+			var err error
+			if sha, _, err = d.GitHub.Repositories.GetCommitSHA1(ctx, in.Owner, in.Repo, from, ""); err != nil {
+				return BranchRef{}, what, err
+			}
+		}
+		ref, _, err := d.GitHub.Git.CreateRef(ctx, in.Owner, in.Repo, &gh.Reference{
+			Ref:    gh.String("refs/heads/" + in.Branch),
+			Object: &gh.GitObject{SHA: &sha},
+		})
+		if err != nil {
+			return BranchRef{}, what, err
+		}
+		return BranchRef{Branch: strings.TrimPrefix(ref.GetRef(), "refs/heads/"), SHA: ref.GetObject().GetSHA()}, what, nil
+	})
+}
+
+// CreateOrUpdateFileArgs are the arguments of create_or_update_file.
+type CreateOrUpdateFileArgs struct {
+	RepoArgs
+	Path    string `json:"path" ghmcp:"path"`
+	Content string `json:"content"`
+	Message string `json:"message"`
+	Branch  string `json:"branch,omitempty"`
+	SHA     string `json:"sha,omitempty" jsonschema:"Omit to create"`
+}
+
+// FileCommit is the result of writing a file.
+type FileCommit struct {
+	Path      string `json:"path"`
+	SHA       string `json:"sha" jsonschema:"New blob SHA: pass it to update the file again"`
+	CommitSHA string `json:"commit_sha"`
+	HTMLURL   string `json:"html_url" jsonschema:"The commit's web page"`
+	Created   bool   `json:"created" jsonschema:"True if the file did not exist"`
+}
+
+// createOrUpdateFile calls PUT /repos/{owner}/{repo}/contents/{path}.
+// https://docs.github.com/rest/repos/contents#create-or-update-file-contents
+func createOrUpdateFile(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "create_or_update_file",
+		toolset: ToolsetRepos,
+		kind:    destructive,
+		desc:    "Commit a file's full content. To update, pass its sha from get_file_contents; stale ones fail.",
+	}, func(ctx context.Context, in CreateOrUpdateFileArgs) (FileCommit, string, error) {
+		what := fmt.Sprintf("write %s in %s", in.Path, in.RepoArgs)
+		if in.Branch != "" {
+			what += " on " + in.Branch
+		}
+		if strings.TrimSpace(in.Message) == "" {
+			return FileCommit{}, what, &ArgError{Arg: "message", Problem: "must not be empty; it is the commit message", Example: `"Fix the build instructions"`}
+		}
+		if err := errors.Join(checkOptional("branch", "ref", in.Branch), checkOptional("sha", "sha", in.SHA)); err != nil {
+			return FileCommit{}, what, firstErr(err)
+		}
+		opts := &gh.RepositoryContentFileOptions{Message: &in.Message, Content: []byte(in.Content)}
+		if in.Branch != "" {
+			opts.Branch = &in.Branch
+		}
+		if in.SHA != "" {
+			opts.SHA = &in.SHA
+		}
+		res, resp, err := d.GitHub.Repositories.CreateFile(ctx, in.Owner, in.Repo, escapePath(in.Path), opts)
+		if err != nil {
+			return FileCommit{}, what, fileWriteError(in, err)
+		}
+		return FileCommit{
+			Path:      res.GetContent().GetPath(),
+			SHA:       res.GetContent().GetSHA(),
+			CommitSHA: res.Commit.GetSHA(),
+			HTMLURL:   res.Commit.GetHTMLURL(),
+			Created:   resp.StatusCode == http.StatusCreated,
+		}, what, nil
+	})
+}
+
+// fileWriteError says how to recover from GitHub refusing a file write:
+// the sha guard (409 stale sha, 422 missing sha) and a missing branch.
+func fileWriteError(in CreateOrUpdateFileArgs, err error) error {
+	status, e := statusOf(err)
+	reread := fmt.Sprintf("read %s again with get_file_contents", in.Path)
+	if in.Branch != "" {
+		reread += fmt.Sprintf(" (ref %q)", in.Branch)
+	}
+	switch {
+	case status == http.StatusConflict:
+		return fmt.Errorf("conflict (409: %s): the file changed since you read it, or sha is not its blob sha. Nothing was written; %s, apply your change to that content, and retry with its sha", e.Message, reread)
+	case status == http.StatusUnprocessableEntity && in.SHA == "":
+		return fmt.Errorf("%s. If %s already exists, %s and pass its sha", explainResponse(e), in.Path, reread)
+	case status == http.StatusNotFound && in.Branch != "":
+		return fmt.Errorf("%s; or branch %q does not exist: create it with create_branch", explainResponse(e), in.Branch)
+	}
+	return err
+}
+
+// Release is a release with its notes and assets.
+type Release struct {
+	Tag         string    `json:"tag"`
+	Name        Untrusted `json:"name,omitempty"`
+	Draft       bool      `json:"draft,omitempty"`
+	Prerelease  bool      `json:"prerelease,omitempty"`
+	PublishedAt string    `json:"published_at,omitempty"`
+	Author      string    `json:"author,omitempty"`
+	Body        Untrusted `json:"body,omitempty"`
+	Truncated   bool      `json:"truncated" jsonschema:"The body was cut: get_latest_release with this tag has it whole"`
+	HTMLURL     string    `json:"html_url"`
+	Assets      []Asset   `json:"assets,omitempty"`
+}
+
+// Asset is a file attached to a release.
+type Asset struct {
+	Name          string `json:"name"`
+	Size          int    `json:"size"`
+	DownloadCount int    `json:"download_count"`
+}
+
+// release converts a GitHub release, cutting its body to limit bytes.
+func release(r *gh.RepositoryRelease, limit int) Release {
+	body, cut := capText(r.GetBody(), limit)
+	out := Release{
+		Tag:         r.GetTagName(),
+		Name:        untrusted(r.GetName()),
+		Draft:       r.GetDraft(),
+		Prerelease:  r.GetPrerelease(),
+		PublishedAt: ts(r.PublishedAt),
+		Author:      login(r.Author),
+		Body:        untrusted(body),
+		Truncated:   cut,
+		HTMLURL:     r.GetHTMLURL(),
+	}
+	for _, a := range r.Assets {
+		out.Assets = append(out.Assets, Asset{Name: a.GetName(), Size: a.GetSize(), DownloadCount: a.GetDownloadCount()})
+	}
+	return out
+}
+
+// ReleaseList is a page of releases, newest first.
+type ReleaseList struct {
+	Releases []Release `json:"releases"`
+	NextPage int       `json:"next_page,omitempty"`
+}
+
+// listReleases calls GET /repos/{owner}/{repo}/releases.
+// https://docs.github.com/rest/releases/releases#list-releases
+func listReleases(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "list_releases",
+		toolset: ToolsetRepos,
+		kind:    read,
+		desc:    "List releases, newest first, notes cut to 500 bytes.",
+	}, func(ctx context.Context, in struct {
+		RepoArgs
+		PageArgs
+	}) (ReleaseList, string, error) {
+		what := "list releases of " + in.RepoArgs.String()
+		opts := in.listOptions()
+		rs, resp, err := d.GitHub.Repositories.ListReleases(ctx, in.Owner, in.Repo, &opts)
+		if err != nil {
+			return ReleaseList{}, what, err
+		}
+		out := ReleaseList{Releases: []Release{}, NextPage: nextPage(resp)}
+		for _, r := range rs {
+			out.Releases = append(out.Releases, release(r, releaseListCap))
+		}
+		return out, what, nil
+	})
+}
+
+// GetReleaseArgs are the arguments of get_latest_release.
+type GetReleaseArgs struct {
+	RepoArgs
+	Tag string `json:"tag,omitempty" jsonschema:"Instead of the latest"`
+}
+
+// getLatestRelease calls GET /repos/{owner}/{repo}/releases/latest, or
+// GET /repos/{owner}/{repo}/releases/tags/{tag} when a tag is given.
+// https://docs.github.com/rest/releases/releases#get-the-latest-release
+// https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name
+func getLatestRelease(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "get_latest_release",
+		toolset: ToolsetRepos,
+		kind:    read,
+		desc:    "Get the latest release, or one by tag, with full notes and assets.",
+	}, func(ctx context.Context, in GetReleaseArgs) (Release, string, error) {
+		what := "get latest release of " + in.RepoArgs.String()
+		if in.Tag != "" {
+			what = fmt.Sprintf("get release %s of %s", in.Tag, in.RepoArgs)
+		}
+		if err := checkOptional("tag", "ref", in.Tag); err != nil {
+			return Release{}, what, err
+		}
+		var r *gh.RepositoryRelease
+		var err error
+		if in.Tag == "" {
+			r, _, err = d.GitHub.Repositories.GetLatestRelease(ctx, in.Owner, in.Repo)
+		} else {
+			r, _, err = d.GitHub.Repositories.GetReleaseByTag(ctx, in.Owner, in.Repo, escapePath(in.Tag))
+		}
+		if status, e := statusOf(err); status == http.StatusNotFound && in.Tag == "" {
+			return Release{}, what, fmt.Errorf("%s; or it has no published release: list_releases shows drafts and prereleases too", explainResponse(e))
+		}
+		if err != nil {
+			return Release{}, what, err
+		}
+		return release(r, releaseBodyCap), what, nil
 	})
 }

@@ -27,6 +27,7 @@ type repoState struct {
 	issues     []*issueState // issue n is issues[n-1]
 	labels     map[string]*labelState
 	milestones []*milestoneState // milestone n is milestones[n-1]
+	code       *codeState        // history and releases, made on first use (git.go)
 }
 
 // createdAt is when every fake repository was created.

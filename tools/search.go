@@ -1,0 +1,72 @@
+package tools
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	gh "github.com/google/go-github/v62/github"
+)
+
+// fragmentCap bounds one text-match fragment of a code search hit.
+const fragmentCap = 300
+
+// SearchCodeArgs are the arguments of search_code.
+type SearchCodeArgs struct {
+	Q string `json:"q" jsonschema:"e.g. \"NewServer repo:octo/hello language:go\"" ghmcp:"len=256"`
+	PageArgs
+}
+
+// CodeHit is a file that matches a code search.
+type CodeHit struct {
+	Repo    string      `json:"repo" jsonschema:"owner/name"`
+	Path    string      `json:"path"`
+	SHA     string      `json:"sha" jsonschema:"Blob SHA"`
+	HTMLURL string      `json:"html_url"`
+	Matches []Untrusted `json:"matches,omitempty" jsonschema:"Lines around the matches"`
+}
+
+// CodeSearchResult is a page of code search hits.
+type CodeSearchResult struct {
+	TotalCount int       `json:"total_count"`
+	Incomplete bool      `json:"incomplete_results,omitempty" jsonschema:"GitHub timed out; the results may miss matches"`
+	Items      []CodeHit `json:"items"`
+	NextPage   int       `json:"next_page,omitempty"`
+}
+
+// searchTools are the search toolset.
+func searchTools(d Deps) []Tool {
+	return []Tool{
+		searchCode(d),
+	}
+}
+
+// searchCode calls GET /search/code with the text-match media type.
+// https://docs.github.com/rest/search/search#search-code
+func searchCode(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "search_code",
+		toolset: ToolsetSearch,
+		kind:    read,
+		desc:    "Search code on default branches, with matching lines. Budget: 10 calls a minute, so narrow q with repo:, org: or path:.",
+	}, func(ctx context.Context, in SearchCodeArgs) (CodeSearchResult, string, error) {
+		what := fmt.Sprintf("search code for %q", in.Q)
+		if strings.TrimSpace(in.Q) == "" {
+			return CodeSearchResult{}, what, &ArgError{Arg: "q", Problem: "must not be empty", Example: `"NewServer repo:octo/hello"`}
+		}
+		res, resp, err := d.GitHub.Search.Code(ctx, in.Q, &gh.SearchOptions{TextMatch: true, ListOptions: in.listOptions()})
+		if err != nil {
+			return CodeSearchResult{}, what, err
+		}
+		out := CodeSearchResult{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), Items: []CodeHit{}, NextPage: nextPage(resp)}
+		for _, c := range res.CodeResults {
+			hit := CodeHit{Repo: c.GetRepository().GetFullName(), Path: c.GetPath(), SHA: c.GetSHA(), HTMLURL: c.GetHTMLURL()}
+			for _, m := range c.TextMatches {
+				frag, _ := capText(m.GetFragment(), fragmentCap)
+				hit.Matches = append(hit.Matches, untrusted(frag))
+			}
+			out.Items = append(out.Items, hit)
+		}
+		return out, what, nil
+	})
+}
