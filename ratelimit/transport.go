@@ -61,6 +61,27 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		resp, sent, err := t.send(r, write)
+		// What the answer says about the limits is recorded before the slot
+		// is given back, so a request queued for the slot cannot slip out
+		// before a pause the answer starts.
+		var (
+			v        verdict
+			kind     string
+			limitEnd time.Time
+		)
+		if err == nil {
+			resource = l.observe(resource, resp.Header)
+			v = classify(resp)
+			if v == limited {
+				var wait time.Duration
+				kind, wait = l.limitWait(resp)
+				limitEnd = l.clock.Now().Add(wait)
+				if kind == KindSecondary {
+					limitEnd = l.pause(wait)
+					l.log.Warn("rate limit: GitHub secondary limit hit; pausing all requests", "until", limitEnd.UTC().Format(time.RFC3339), "wait", wait.String())
+				}
+			}
+		}
 		l.leave(write)
 		l.count(func(s *Stats) {
 			s.Requests++
@@ -86,8 +107,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			continue
 		}
 
-		resource = l.observe(resource, resp.Header)
-		switch classify(resp) {
+		switch v {
 		case pass:
 			l.succeeded()
 			return resp, nil
@@ -101,14 +121,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		case limited:
 			drain(resp)
-			kind, wait := l.limitWait(resp)
-			retryAt := l.clock.Now().Add(wait)
-			if kind == KindSecondary {
-				retryAt = l.pause(wait)
-				l.log.Warn("rate limit: GitHub secondary limit hit; pausing all requests", "until", retryAt.UTC().Format(time.RFC3339), "wait", wait.String())
-			}
 			if attempt >= l.cfg.MaxRetries || !replayable(req) {
-				return nil, &LimitError{Kind: kind, Resource: resource, RetryAt: retryAt, Wait: retryAt.Sub(l.clock.Now())}
+				return nil, &LimitError{Kind: kind, Resource: resource, RetryAt: limitEnd, Wait: limitEnd.Sub(l.clock.Now())}
 			}
 			// The next admit waits for the pause or the reset, or fails fast
 			// when it is too far away. A rate-limited write was not applied,

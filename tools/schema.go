@@ -34,6 +34,10 @@ func schemaFor[T any]() (json.RawMessage, error) {
 	if err := applyRules(t, s); err != nil {
 		return nil, fmt.Errorf("schema for %s: %w", t, err)
 	}
+	if s.Type == "object" && s.Properties == nil {
+		// Some hosts reject an object schema without properties.
+		s.Properties = map[string]*jsonschema.Schema{}
+	}
 	return json.Marshal(s)
 }
 

@@ -45,21 +45,23 @@ const (
 	destructive             // loses data or access
 )
 
+// annotations are the tool's hints. The MCP spec defines defaults
+// (readOnlyHint false, destructiveHint true, idempotentHint false,
+// openWorldHint true); a hint equal to its default is left out, because
+// the model pays for every byte of every tool, except destructiveHint on
+// destructive tools, which is stated so that no host can miss it.
 func (k kind) annotations() mcp.ToolAnnotation {
 	t, f := true, false
-	a := mcp.ToolAnnotation{ReadOnlyHint: &f, DestructiveHint: &f, IdempotentHint: &f, OpenWorldHint: &t}
 	switch k {
 	case read:
-		// Destructive and idempotent hints are meaningful only for
-		// writes (MCP spec); leaving them out saves the model bytes.
-		a.ReadOnlyHint = &t
-		a.DestructiveHint, a.IdempotentHint = nil, nil
+		return mcp.ToolAnnotation{ReadOnlyHint: &t}
+	case create:
+		return mcp.ToolAnnotation{DestructiveHint: &f}
 	case update:
-		a.IdempotentHint = &t
-	case destructive:
-		a.DestructiveHint = &t
+		return mcp.ToolAnnotation{DestructiveHint: &f, IdempotentHint: &t}
+	default:
+		return mcp.ToolAnnotation{DestructiveHint: &t}
 	}
-	return a
 }
 
 // spec describes a tool for newTool.

@@ -28,7 +28,7 @@ func (e *ArgError) Error() string {
 // nameKind is a kind of GitHub name with its rules.
 type nameKind struct {
 	what    string // what it is, for messages
-	pattern string // shown to the model in the schema
+	pattern string // shown to the model in the schema, if not empty
 	re      *regexp.Regexp
 	example string
 	check   func(string) string // extra check beyond the pattern; "" if fine
@@ -38,21 +38,31 @@ func newNameKind(what, pattern, example string, check func(string) string) *name
 	return &nameKind{what: what, pattern: pattern, re: regexp.MustCompile(pattern), example: example, check: check}
 }
 
+// schemaless drops a kind's pattern from the schema, keeping the check.
+// Owner, repository and login arguments are in nearly every tool and
+// their names say what they hold: their patterns would cost the model
+// some 120 bytes per tool (a fifth of its budget), while a wrong value
+// still gets an error with an example before any request is made.
+func schemaless(k *nameKind) *nameKind {
+	k.pattern = ""
+	return k
+}
+
 // nameKinds are the names GitHub constrains. Logins: letters, digits and
 // hyphens (underscores for managed users), at most 39. Repositories:
 // letters, digits, '.', '-', '_', at most 100, and not "." or "..".
 var nameKinds = map[string]*nameKind{
-	"owner": newNameKind("a GitHub user or organization login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil),
+	"owner": schemaless(newNameKind("a GitHub user or organization login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil)),
 	// Logins in lists are checked here but their pattern is not repeated
 	// in the schema for every item: it would cost the model bytes in every
 	// tool that takes logins.
 	"login": {what: "a GitHub user login (letters, digits, '-'; at most 39)", re: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`), example: `"octocat"`},
-	"repo": newNameKind("a repository name (letters, digits, '.', '-', '_'; at most 100)", `^[A-Za-z0-9._-]{1,100}$`, `"hello-world"`, func(s string) string {
+	"repo": schemaless(newNameKind("a repository name (letters, digits, '.', '-', '_'; at most 100)", `^[A-Za-z0-9._-]{1,100}$`, `"hello-world"`, func(s string) string {
 		if s == "." || s == ".." {
 			return "must not be . or .."
 		}
 		return ""
-	}),
+	})),
 	"ref":  newNameKind("a git branch, tag or ref name", `^[^\s~^:?*\[\\]{1,255}$`, `"main" or "release/v1.2"`, checkRef),
 	"sha":  newNameKind("a commit SHA (7 to 40 hex digits)", `^[0-9a-fA-F]{7,40}$`, `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`, nil),
 	"path": newNameKind("a file path inside the repository", `^[^/]`, `"docs/README.md"`, checkPath),
