@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"time"
 
 	gh "github.com/google/go-github/v62/github"
 )
@@ -245,7 +244,7 @@ func listIssues(d Deps) Tool {
 			}
 		}
 		opts.Assignee = in.Assignee
-		since, err := parseSince(in.Since)
+		since, err := parseTimeArg("since", in.Since)
 		if err != nil {
 			return IssueList{}, what, err
 		}
@@ -400,7 +399,7 @@ func listIssueComments(d Deps) Tool {
 		desc:    "List an issue's or pull request's comments, oldest first, with whole bodies.",
 	}, func(ctx context.Context, in ListIssueCommentsArgs) (IssueCommentList, string, error) {
 		what := "list comments of issue " + in.IssueArgs.String()
-		since, err := parseSince(in.Since)
+		since, err := parseTimeArg("since", in.Since)
 		if err != nil {
 			return IssueCommentList{}, what, err
 		}
@@ -508,18 +507,6 @@ func hasTypeQualifier(q string) bool {
 		}
 	}
 	return false
-}
-
-// parseSince parses an optional RFC 3339 "since" argument.
-func parseSince(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, &ArgError{Arg: "since", Problem: fmt.Sprintf("got %s, which is not an RFC 3339 time", quoteShort(s)), Example: `"2026-01-31T00:00:00Z"`}
-	}
-	return t, nil
 }
 
 // issueFrom converts GitHub's issue to ours. maxBody is noBody, wholeBody

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	gh "github.com/google/go-github/v62/github"
@@ -111,21 +110,6 @@ const (
 	releaseListCap   = 500      // a release body in list_releases
 	releaseBodyCap   = 32 << 10 // a release body in get_latest_release
 )
-
-// parseTimeArg parses an optional time argument: RFC 3339, or a date
-// (YYYY-MM-DD, midnight UTC).
-func parseTimeArg(arg, value string) (time.Time, error) {
-	if value == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, value); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.DateOnly, value); err == nil {
-		return t, nil
-	}
-	return time.Time{}, &ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is not an RFC 3339 time or a date", quoteShort(value)), Example: `"2026-05-01T00:00:00Z" or "2026-05-01"`}
-}
 
 // escapePath escapes each segment of a repository path for a URL, for the
 // go-github calls that put a path in the URL as given.

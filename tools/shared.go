@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"fmt"
 	"time"
 	"unicode/utf8"
 
@@ -94,4 +95,19 @@ func capText(s string, max int) (string, bool) {
 		cut--
 	}
 	return s[:cut], true
+}
+
+// parseTimeArg parses an optional time argument: RFC 3339, or a date
+// (YYYY-MM-DD, midnight UTC).
+func parseTimeArg(arg, value string) (time.Time, error) {
+	if value == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, value); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.DateOnly, value); err == nil {
+		return t, nil
+	}
+	return time.Time{}, &ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is not an RFC 3339 time or a date", quoteShort(value)), Example: `"2026-05-01T00:00:00Z" or "2026-05-01"`}
 }
