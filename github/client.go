@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	gh "github.com/google/go-github/v62/github"
-	"golang.org/x/oauth2"
 
 	"github.com/ghmcp/ghmcp/ratelimit"
 )
@@ -44,14 +43,19 @@ type Options struct {
 	// ReadOnly refuses every request but GET and HEAD: a second guard
 	// behind not registering write tools.
 	ReadOnly bool
+	// Permissions, if set, records the token's scopes and the permissions
+	// GitHub asks for (see Permissions).
+	Permissions *Permissions
 }
 
 // NewClient returns a go-github client whose requests pass, top to bottom:
 //
-//	go-github → tokenRequired → ratelimit.Limiter → oauth2 (Authorization) → Base
+//	go-github → tokenRequired → readOnlyGuard → pathGuard → ratelimit.Limiter
+//	  → auth (Authorization, API host only) → Permissions (records headers) → Base
 //
 // The limiter sits above auth so that a retry is re-authorised like a new
 // request, and below tokenRequired so that a missing token is never retried.
+// The guards refuse before anything is counted or sent.
 func NewClient(opts Options) (*gh.Client, error) {
 	if opts.Limiter == nil {
 		return nil, errors.New("github: Options.Limiter is required")
@@ -64,11 +68,15 @@ func NewClient(opts Options) (*gh.Client, error) {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	var rt http.RoundTripper = base
+	if opts.Permissions != nil {
+		rt = opts.Permissions.transport(rt)
+	}
 	if opts.Token != "" {
-		rt = &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: opts.Token, TokenType: "Bearer"}), Base: rt}
+		rt = authTransport{token: opts.Token, scheme: opts.APIURL.Scheme, host: opts.APIURL.Host, next: rt}
 	}
 	rt = opts.Limiter.Transport(rt)
 	rt = hideRateMemory{next: rt}
+	rt = pathGuard{next: rt}
 	if opts.ReadOnly {
 		rt = readOnlyGuard{next: rt}
 	}
@@ -121,6 +129,68 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// authTransport authenticates requests to the API host, and only those:
+// a redirect (job logs, archives) or a URL taken from a GitHub answer
+// never carries the token to another host or over another scheme.
+type authTransport struct {
+	token, scheme, host string
+	next                http.RoundTripper
+}
+
+func (t authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !strings.EqualFold(req.URL.Host, t.host) || req.URL.Scheme != t.scheme {
+		req = req.Clone(req.Context())
+		req.Header.Del("Authorization")
+		return t.next.RoundTrip(req)
+	}
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+t.token)
+	return t.next.RoundTrip(req)
+}
+
+// ErrUnsafePath is returned for a request whose URL path has '.' or '..'
+// segments, plain or percent-encoded: a server that normalises them would
+// serve another resource than the one the tool named (another repository,
+// another endpoint).
+var ErrUnsafePath = errors.New("refusing a request whose URL path contains '.' or '..' segments")
+
+// pathGuard refuses requests with dot segments in their path, whatever
+// tool built them: the last line behind argument validation and escaping.
+type pathGuard struct{ next http.RoundTripper }
+
+func (t pathGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	for _, seg := range strings.Split(req.URL.EscapedPath(), "/") {
+		if DotSegment(seg) {
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.EscapedPath(), ErrUnsafePath)
+		}
+	}
+	return t.next.RoundTrip(req)
+}
+
+// DotSegment reports whether a URL path segment is, or becomes once a
+// server decodes it (up to three times, '\' taken as '/'), "." or "..".
+func DotSegment(seg string) bool {
+	for range 4 {
+		for _, part := range strings.FieldsFunc(seg, func(r rune) bool { return r == '/' || r == '\\' }) {
+			if part == "." || part == ".." {
+				return true
+			}
+		}
+		if seg == "." || seg == ".." {
+			return true
+		}
+		dec, err := url.PathUnescape(seg)
+		if err != nil || dec == seg {
+			return false
+		}
+		seg = dec
+	}
+	return true // still changing after three decodings: refuse
 }
 
 // tokenRequired fails every request with ErrNoToken.

@@ -10,20 +10,37 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"strings"
 
 	gh "github.com/google/go-github/v62/github"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/ghmcp/ghmcp/github"
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 )
 
 // Deps are what the tools need. Every tool uses the same GitHub client, so
-// every call passes through the same rate limiter.
+// every call passes through the same rate limiter. The zero value of every
+// field but GitHub is usable: no redaction, no logs, every repository
+// allowed, the content filter on, no permission record.
 type Deps struct {
 	GitHub *gh.Client
 	Logger *slog.Logger
 	// Redact removes secrets from text a tool returns; nil means identity.
 	Redact func(string) string
+	// Repos is the --repos allow-list; nil allows every repository.
+	// newTool enforces it for arguments naming a repository; search tools
+	// scope their query with Repos.ScopeQuery and drop results outside it
+	// with Repos.Allowed or Repos.AllowedFullName (see package allowlist).
+	Repos *allowlist.List
+	// UnfilteredContent turns the content filter off (--content-filter=off):
+	// Untrusted text is returned exactly as GitHub sent it.
+	UnfilteredContent bool
+	// Permissions records what GitHub says about the token's scopes and
+	// permissions (nil: nothing recorded). get_me reports Permissions.Report().
+	Permissions *github.Permissions
 }
 
 // Tool is one MCP tool: its definition and handler, and what the server
@@ -33,6 +50,12 @@ type Tool struct {
 	Handler  server.ToolHandlerFunc
 	Toolset  string
 	ReadOnly bool
+	// Check runs the handler's argument checks (decoding, validation, the
+	// allow-list) without calling GitHub: nil if the arguments would be
+	// accepted, else the error the handler would return. The server uses
+	// it to give the model ghmcp's field-level message when the generic
+	// JSON Schema validation refuses a call first.
+	Check func(args any) error
 }
 
 // kind says how a tool touches GitHub; it sets the tool's annotations.
@@ -101,6 +124,22 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	scope := repoFieldsOf(reflect.TypeFor[In]())
+	check := func(raw any) (In, error) {
+		var args In
+		if err := decodeArgs(raw, &args); err != nil {
+			return args, err
+		}
+		if err := validate(&args); err != nil {
+			return args, err
+		}
+		if owner, repo, ok := scope.of(&args); ok {
+			if err := d.Repos.Check(owner, repo); err != nil {
+				return args, err
+			}
+		}
+		return args, nil
+	}
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
 		// A panic must not reach the host with a stack or a secret in it.
 		defer func() {
@@ -109,16 +148,16 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 				res, err = mcp.NewToolResultError(s.name+": internal error in ghmcp (logged on its stderr); the call may be retried once"), nil
 			}
 		}()
-		var args In
-		if err := decodeArgs(req.GetRawArguments(), &args); err != nil {
-			return mcp.NewToolResultError(redact(err.Error())), nil
-		}
-		if err := validate(&args); err != nil {
+		args, err := check(req.GetRawArguments())
+		if err != nil {
 			return mcp.NewToolResultError(redact(err.Error())), nil
 		}
 		out, what, err := h(ctx, args)
 		if err != nil {
 			return mcp.NewToolResultError(redact(explain(what, err))), nil
+		}
+		if !d.UnfilteredContent {
+			filterResult(&out)
 		}
 		text, err := json.Marshal(out)
 		if err != nil {
@@ -130,7 +169,56 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 		}
 		return mcp.NewToolResultStructured(out, string(text)), nil
 	}
-	return Tool{Def: def, Handler: handler, Toolset: s.toolset, ReadOnly: s.kind == read}
+	checkOnly := func(raw any) error {
+		_, err := check(raw)
+		if err != nil {
+			return errors.New(redact(err.Error()))
+		}
+		return nil
+	}
+	return Tool{Def: def, Handler: handler, Toolset: s.toolset, ReadOnly: s.kind == read, Check: checkOnly}
+}
+
+// repoFields locates the arguments that name a repository: the first
+// field with the owner rule and the first with the repo rule (RepoArgs
+// has both).
+type repoFields struct {
+	owner, repo []int
+}
+
+func repoFieldsOf(t reflect.Type) repoFields {
+	var rf repoFields
+	if t.Kind() != reflect.Struct {
+		return rf
+	}
+	for _, f := range fieldsOf(t) {
+		if f.typ.Kind() != reflect.String {
+			continue
+		}
+		for _, r := range f.rules {
+			switch {
+			case r.kind == nameKinds["owner"] && rf.owner == nil:
+				rf.owner = f.index
+			case r.kind == nameKinds["repo"] && rf.repo == nil:
+				rf.repo = f.index
+			}
+		}
+	}
+	return rf
+}
+
+// of returns the repository (or only the owner) that args name; ok is
+// false when they name none.
+func (rf repoFields) of(args any) (owner, repo string, ok bool) {
+	if rf.owner == nil {
+		return "", "", false
+	}
+	v := reflect.ValueOf(args).Elem()
+	owner = v.FieldByIndex(rf.owner).String()
+	if rf.repo != nil {
+		repo = v.FieldByIndex(rf.repo).String()
+	}
+	return owner, repo, owner != ""
 }
 
 // decodeArgs decodes tool arguments strictly: unknown arguments and wrong

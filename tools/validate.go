@@ -2,11 +2,14 @@ package tools
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ghmcp/ghmcp/github"
 )
 
 // ArgError is a tool argument that breaks a rule. Its message names the
@@ -39,8 +42,14 @@ func newNameKind(what, pattern, example string, check func(string) string) *name
 }
 
 // nameKinds are the names GitHub constrains. Logins: letters, digits and
-// hyphens (underscores for managed users), at most 39. Repositories:
-// letters, digits, '.', '-', '_', at most 100, and not "." or "..".
+// hyphens (underscores for managed users), at most 39. Repositories: letters, digits,
+// '.', '-', '_', at most 100, and not "." or "..". Refs follow git's rules
+// (git check-ref-format). Paths stay inside the repository. Labels are free
+// text of at most 50 characters.
+//
+// Every kind refuses control characters and invisible or
+// direction-changing characters (see hiddenRune): a name the model was
+// shown must be the name GitHub receives.
 var nameKinds = map[string]*nameKind{
 	"owner": newNameKind("a GitHub user or organization login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil),
 	"login": newNameKind("a GitHub user login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil),
@@ -50,9 +59,25 @@ var nameKinds = map[string]*nameKind{
 		}
 		return ""
 	}),
-	"ref":  newNameKind("a git branch, tag or ref name", `^[^\s~^:?*\[\\]{1,255}$`, `"main" or "release/v1.2"`, checkRef),
-	"sha":  newNameKind("a commit SHA (7 to 40 hex digits)", `^[0-9a-fA-F]{7,40}$`, `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`, nil),
-	"path": newNameKind("a file path inside the repository", `^[^/]`, `"docs/README.md"`, checkPath),
+	"ref":   newNameKind("a git branch, tag or ref name", `^[^\s~^:?*\[\\]{1,255}$`, `"main" or "release/v1.2"`, checkRef),
+	"sha":   newNameKind("a commit SHA (7 to 40 hex digits)", `^[0-9a-fA-F]{7,40}$`, `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`, nil),
+	"path":  newNameKind("a file path inside the repository", `^[^/]`, `"docs/README.md"`, checkPath),
+	"label": newNameKind("a label name (at most 50 characters)", `^[^,]{1,50}$`, `"bug"`, checkLabel),
+}
+
+// checkText refuses what no GitHub name may contain: control characters
+// (C0, DEL, C1) and invisible or direction-changing characters, which make
+// a name look different from what it is.
+func checkText(s string) string {
+	for _, r := range s {
+		switch {
+		case r < 0x20 || (r >= 0x7f && r < 0xa0):
+			return fmt.Sprintf("must not contain control characters (found %U)", r)
+		case hiddenRune(r):
+			return fmt.Sprintf("must not contain invisible or direction-changing characters (found %U)", r)
+		}
+	}
+	return ""
 }
 
 // checkRef applies git's rules for ref names (git check-ref-format).
@@ -60,6 +85,8 @@ func checkRef(s string) string {
 	switch {
 	case strings.HasPrefix(s, "-"):
 		return "must not start with '-'"
+	case strings.HasPrefix(s, "/"):
+		return "must not start with '/'"
 	case strings.Contains(s, ".."):
 		return "must not contain '..'"
 	case strings.Contains(s, "@{"):
@@ -68,56 +95,121 @@ func checkRef(s string) string {
 		return "must not contain '//'"
 	case s == "@":
 		return "must not be '@'"
-	case strings.HasSuffix(s, "/"), strings.HasSuffix(s, "."), strings.HasSuffix(s, ".lock"):
-		return "must not end with '/', '.' or '.lock'"
+	case strings.HasSuffix(s, "/"), strings.HasSuffix(s, "."):
+		return "must not end with '/' or '.'"
 	}
 	for _, seg := range strings.Split(s, "/") {
 		if strings.HasPrefix(seg, ".") {
 			return "no part between slashes may start with '.'"
 		}
+		if strings.HasSuffix(seg, ".lock") {
+			return "no part between slashes may end with '.lock'"
+		}
 	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return "must not contain control characters"
+	return checkText(s)
+}
+
+// maxPathBytes bounds a path; GitHub's own limit is 4096 bytes.
+const maxPathBytes = 4096
+
+// checkPath refuses paths that could leave the repository or confuse a
+// URL: absolute paths, '.' and '..' segments (also when percent-encoded,
+// once or twice, or separated by '\'), empty segments, control and
+// invisible characters. Paths are still escaped segment by segment when a
+// URL is built (escapePath); this check is the layer before.
+func checkPath(s string) string {
+	if len(s) > maxPathBytes {
+		return fmt.Sprintf("has %d bytes; at most %d are allowed", len(s), maxPathBytes)
+	}
+	if p := checkText(s); p != "" {
+		return p
+	}
+	for _, seg := range strings.Split(strings.TrimSuffix(s, "/"), "/") {
+		if seg == "" {
+			return "must not contain empty segments ('//')"
+		}
+		if github.DotSegment(seg) {
+			return "must not contain '.' or '..' segments (nor encoded ones such as %2e%2e); give the path from the repository root"
 		}
 	}
 	return ""
 }
 
-// checkPath refuses paths that could leave the repository or confuse a
-// URL: absolute paths, '.' and '..' segments, empty segments, control
-// characters.
-func checkPath(s string) string {
-	if len(s) > 4096 {
-		return fmt.Sprintf("has %d bytes; at most 4096 are allowed", len(s))
+// checkLabel refuses labels GitHub would trim or could not filter by.
+func checkLabel(s string) string {
+	if strings.TrimSpace(s) != s {
+		return "must not start or end with spaces"
 	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return "must not contain control characters"
-		}
+	return checkText(s)
+}
+
+// escapePath escapes a checked repository path for a URL, segment by
+// segment, so that '?', '#', '%' and spaces in file names stay part of the
+// path. go-github escapes the path in GetContents but not in CreateFile,
+// UpdateFile or DeleteFile: pass escapePath(path) to those.
+func escapePath(p string) string {
+	segs := strings.Split(strings.TrimSuffix(p, "/"), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
 	}
-	for _, seg := range strings.Split(strings.TrimSuffix(s, "/"), "/") {
-		switch seg {
-		case "..", ".":
-			return "must not contain '.' or '..' segments"
-		case "":
-			return "must not contain empty segments ('//')"
-		}
-	}
-	return ""
+	return strings.Join(segs, "/")
 }
 
 // validate checks a decoded input struct against its ghmcp rules. It runs
-// before any URL is built.
+// before any URL is built. Optional fields (omitempty) left empty are not
+// checked; nested structs and lists of structs are checked field by field.
 func validate(v any) error {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil
+		}
 		rv = rv.Elem()
 	}
+	if rv.Kind() != reflect.Struct {
+		return nil
+	}
+	if err := validateStruct("", rv); err != nil {
+		return err
+	}
+	return nil
+}
+
+// validateStruct checks the fields of a struct value; prefix names the
+// struct inside the arguments ("comments[2]."), empty at the top.
+func validateStruct(prefix string, rv reflect.Value) *ArgError {
 	for _, f := range fieldsOf(rv.Type()) {
 		fv := rv.FieldByIndex(f.index)
+		name := prefix + f.name
+		if f.optional && fv.IsZero() {
+			continue
+		}
 		for _, r := range f.rules {
-			if err := r.check(f.name, fv); err != nil {
+			if err := r.check(name, fv); err != nil {
+				return err
+			}
+		}
+		if err := validateNested(name, fv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateNested descends into struct values, pointers to them and lists of
+// them.
+func validateNested(name string, v reflect.Value) *ArgError {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return validateNested(name, v.Elem())
+	case reflect.Struct:
+		return validateStruct(name+".", v)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := validateNested(fmt.Sprintf("%s[%d]", name, i), v.Index(i)); err != nil {
 				return err
 			}
 		}
@@ -127,6 +219,17 @@ func validate(v any) error {
 
 // check applies one rule to a field value; lists are checked per element.
 func (r rule) check(name string, v reflect.Value) *ArgError {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		if r.op == "range" {
+			// A pointer number is optional; when given, zero is a
+			// value like any other.
+			return r.checkRange(name, v.Elem().Int())
+		}
+		return r.check(name, v.Elem())
+	}
 	if v.Kind() == reflect.Slice && r.op != "items" {
 		for i := range v.Len() {
 			if err := r.check(fmt.Sprintf("%s[%d]", name, i), v.Index(i)); err != nil {
@@ -162,15 +265,10 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 		}
 	case "range":
 		n := v.Int()
-		if n == 0 && v.Kind() != reflect.Pointer {
+		if n == 0 {
 			return nil // zero means "not given"; required numbers use min=1
 		}
-		if r.min != nil && n < int64(*r.min) {
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at least %d", n, *r.min)}
-		}
-		if r.max != nil && n > int64(*r.max) {
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at most %d", n, *r.max)}
-		}
+		return r.checkRange(name, n)
 	case "enum":
 		s := v.String()
 		if s != "" && !slices.Contains(r.enum, s) {
@@ -180,6 +278,17 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 		if v.Len() > *r.max {
 			return &ArgError{Arg: name, Problem: fmt.Sprintf("has %d elements; at most %d are allowed", v.Len(), *r.max)}
 		}
+	}
+	return nil
+}
+
+// checkRange checks an integer against the rule's bounds.
+func (r rule) checkRange(name string, n int64) *ArgError {
+	if r.min != nil && n < int64(*r.min) {
+		return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at least %d", n, *r.min)}
+	}
+	if r.max != nil && n > int64(*r.max) {
+		return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at most %d", n, *r.max)}
 	}
 	return nil
 }
