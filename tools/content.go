@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Untrusted is text authored on GitHub (titles, bodies, comments, commit
@@ -426,8 +427,15 @@ func filterValue(v reflect.Value, field string) {
 		t := v.Type()
 		for i := range t.NumField() {
 			sf := t.Field(i)
+			fv := v.Field(i)
 			if !sf.IsExported() {
-				continue
+				// encoding/json promotes the fields of an embedded struct
+				// of unexported type; reflection sees them read-only, so
+				// reach them through the (addressable) memory we own.
+				if !sf.Anonymous || sf.Type.Kind() != reflect.Struct || !fv.CanAddr() {
+					continue
+				}
+				fv = reflect.NewAt(sf.Type, unsafe.Pointer(fv.UnsafeAddr())).Elem()
 			}
 			name := field
 			if !sf.Anonymous {
@@ -436,7 +444,7 @@ func filterValue(v reflect.Value, field string) {
 					name = sf.Name
 				}
 			}
-			filterValue(v.Field(i), name)
+			filterValue(fv, name)
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {

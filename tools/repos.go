@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-
 )
 
 // RepoArgs names a repository.
@@ -15,20 +14,20 @@ func (a RepoArgs) String() string { return a.Owner + "/" + a.Repo }
 
 // RepositoryDetails is the compact summary of a repository.
 type RepositoryDetails struct {
-	FullName      string   `json:"full_name"`
-	Description   string   `json:"description,omitempty"`
-	Visibility    string   `json:"visibility"`
-	DefaultBranch string   `json:"default_branch"`
-	Stars         int      `json:"stars"`
-	Forks         int      `json:"forks"`
-	OpenIssues    int      `json:"open_issues" jsonschema:"Open issues plus open pull requests"`
-	Topics        []string `json:"topics,omitempty"`
-	License       string   `json:"license,omitempty" jsonschema:"SPDX id"`
-	Language      string   `json:"language,omitempty"`
-	Archived      bool     `json:"archived"`
-	Fork          bool     `json:"fork,omitempty"`
-	HTMLURL       string   `json:"html_url"`
-	PushedAt      string   `json:"pushed_at,omitempty"`
+	FullName      string    `json:"full_name"`
+	Description   Untrusted `json:"description,omitempty"`
+	Visibility    string    `json:"visibility"`
+	DefaultBranch string    `json:"default_branch"`
+	Stars         int       `json:"stars"`
+	Forks         int       `json:"forks"`
+	OpenIssues    int       `json:"open_issues" jsonschema:"Open issues plus open pull requests"`
+	Topics        []string  `json:"topics,omitempty"`
+	License       string    `json:"license,omitempty" jsonschema:"SPDX id"`
+	Language      string    `json:"language,omitempty"`
+	Archived      bool      `json:"archived"`
+	Fork          bool      `json:"fork,omitempty"`
+	HTMLURL       string    `json:"html_url"`
+	PushedAt      string    `json:"pushed_at,omitempty"`
 }
 
 // repoTools are the repos toolset.
@@ -54,7 +53,7 @@ func getRepositoryDetails(d Deps) Tool {
 		}
 		out := RepositoryDetails{
 			FullName:      r.GetFullName(),
-			Description:   r.GetDescription(),
+			Description:   untrusted(r.GetDescription()),
 			Visibility:    r.GetVisibility(),
 			DefaultBranch: r.GetDefaultBranch(),
 			Stars:         r.GetStargazersCount(),

@@ -56,6 +56,8 @@ type Tool struct {
 	// it to give the model ghmcp's field-level message when the generic
 	// JSON Schema validation refuses a call first.
 	Check func(args any) error
+	// args is the input struct type, for tests that build arguments.
+	args reflect.Type
 }
 
 // kind says how a tool touches GitHub; it sets the tool's annotations.
@@ -176,7 +178,7 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 		}
 		return nil
 	}
-	return Tool{Def: def, Handler: handler, Toolset: s.toolset, ReadOnly: s.kind == read, Check: checkOnly}
+	return Tool{Def: def, Handler: handler, Toolset: s.toolset, ReadOnly: s.kind == read, Check: checkOnly, args: reflect.TypeFor[In]()}
 }
 
 // repoFields locates the arguments that name a repository: the first

@@ -245,7 +245,7 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 			return &ArgError{Arg: name, Problem: "must not be empty; it must be " + r.kind.what, Example: r.kind.example}
 		}
 		if !r.kind.re.MatchString(s) {
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s, which is not %s%s", quoteShort(s), r.kind.what, nameHint(s)), Example: r.kind.example}
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s, which is not %s%s", quoteShort(s), r.kind.what, nameHint(r.kind, s)), Example: r.kind.example}
 		}
 		if r.kind.check != nil {
 			if p := r.kind.check(s); p != "" {
@@ -265,8 +265,10 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 		}
 	case "range":
 		n := v.Int()
-		if n == 0 {
-			return nil // zero means "not given"; required numbers use min=1
+		if n == 0 && r.min != nil && *r.min > 0 {
+			// Optional fields left out are not checked (validateStruct):
+			// this one is required and missing, or 0.
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("is missing or 0; it must be at least %d", *r.min)}
 		}
 		return r.checkRange(name, n)
 	case "enum":
@@ -293,12 +295,14 @@ func (r rule) checkRange(name string, n int64) *ArgError {
 	return nil
 }
 
-// nameHint explains the most common mistakes in a name.
-func nameHint(s string) string {
+// nameHint explains the most common mistakes in a name of kind k.
+func nameHint(k *nameKind, s string) string {
 	switch {
+	case k == nameKinds["path"] && strings.HasPrefix(s, "/"):
+		return "; give the path from the repository root, without a leading '/'"
 	case strings.Contains(s, ".."):
 		return "; path segments such as '..' are not allowed"
-	case strings.Contains(s, "/"):
+	case strings.Contains(s, "/") && (k == nameKinds["owner"] || k == nameKinds["repo"] || k == nameKinds["login"]):
 		return "; give the owner and the repository name as separate arguments, without '/'"
 	case strings.TrimSpace(s) != s || strings.Contains(s, " "):
 		return "; remove the spaces"
