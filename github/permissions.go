@@ -162,11 +162,11 @@ func covers(granted []string, scope string) bool {
 }
 
 // unneededScopes are the granted scopes that give more than the needed
-// ones: anything but reading, not needed.
+// ones: anything but reading that no needed scope includes.
 func unneededScopes(granted, need []string) []string {
 	var out []string
 	for _, g := range granted {
-		if strings.HasPrefix(g, "read:") || g == "user:email" || slices.Contains(need, g) {
+		if strings.HasPrefix(g, "read:") || g == "user:email" || covers(need, g) {
 			continue
 		}
 		out = append(out, g)
