@@ -30,20 +30,34 @@ func newInflight() *inflight {
 	return &inflight{ids: map[string]bool{}, changed: make(chan struct{})}
 }
 
-// message is the part of a JSON-RPC message that matters here.
+// message is the part of a JSON-RPC message that matters here, decoded
+// exactly as mcp-go decodes it (jsonrpc a string, id any JSON value), so
+// that a request counts as in flight exactly when mcp-go will answer it
+// with that id: a line mcp-go cannot decode is answered with id null, and
+// an id such as 1.0 comes back as 1.
 type message struct {
-	ID     json.RawMessage `json:"id"`
-	Method string          `json:"method"`
-	Result json.RawMessage `json:"result"`
-	Error  json.RawMessage `json:"error"`
-	Params struct {
-		RequestID json.RawMessage `json:"requestId"`
-	} `json:"params"`
+	JSONRPC string `json:"jsonrpc"`
+	Method  string `json:"method"`
+	ID      any    `json:"id,omitempty"`
+	Result  any    `json:"result,omitempty"`
+	Error   any    `json:"error,omitempty"`
 }
 
-func (f *inflight) set(id json.RawMessage, on bool) {
-	key := string(bytes.TrimSpace(id))
-	if key == "" || key == "null" {
+// idKey is the canonical form of a decoded id, as mcp-go would encode it
+// in its response; "" for none.
+func idKey(id any) string {
+	if id == nil {
+		return ""
+	}
+	b, err := json.Marshal(id)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func (f *inflight) set(key string, on bool) {
+	if key == "" {
 		return
 	}
 	f.mu.Lock()
@@ -61,13 +75,20 @@ func (f *inflight) set(id json.RawMessage, on bool) {
 func (f *inflight) sawInput(line []byte) {
 	var m message
 	if json.Unmarshal(line, &m) != nil {
-		return
+		return // mcp-go answers with id null
 	}
 	switch {
 	case m.Method == "notifications/cancelled":
-		f.set(m.Params.RequestID, false) // no answer will come
-	case m.Method != "" && len(m.ID) > 0:
-		f.set(m.ID, true)
+		var c struct {
+			Params struct {
+				RequestID any `json:"requestId"`
+			} `json:"params"`
+		}
+		if json.Unmarshal(line, &c) == nil {
+			f.set(idKey(c.Params.RequestID), false) // no answer will come
+		}
+	case m.ID != nil && m.Result == nil:
+		f.set(idKey(m.ID), true)
 	}
 }
 
@@ -78,7 +99,7 @@ func (f *inflight) sawOutput(line []byte) {
 		return
 	}
 	if m.Method == "" && (m.Result != nil || m.Error != nil) {
-		f.set(m.ID, false)
+		f.set(idKey(m.ID), false)
 	}
 }
 
@@ -157,20 +178,23 @@ func (r *tapReader) Read(p []byte) (int, error) {
 }
 
 // readLine returns the next line of at most MaxMessageBytes (plus its line
-// ending), answering and skipping longer ones.
+// ending), answering and skipping longer ones. Memory stays bounded: an
+// oversized line is scanned for its id as it streams past, not kept.
 func (r *tapReader) readLine() ([]byte, error) {
 	var line []byte
 	for {
 		chunk, err := r.src.ReadSlice('\n')
 		line = append(line, chunk...)
 		if len(bytes.TrimRight(line, "\r\n")) > MaxMessageBytes {
-			head := line[:min(len(line), idScanBytes)]
+			var scan idScanner
+			scan.Write(line)
 			n := len(line)
 			for err == bufio.ErrBufferFull {
 				chunk, err = r.src.ReadSlice('\n')
+				scan.Write(chunk)
 				n += len(chunk)
 			}
-			r.refuse(head, n)
+			r.refuse(scan.ID(), n)
 			if err != nil {
 				return nil, err
 			}
@@ -185,8 +209,7 @@ func (r *tapReader) readLine() ([]byte, error) {
 }
 
 // refuse answers an oversized message.
-func (r *tapReader) refuse(head []byte, size int) {
-	id := messageID(head)
+func (r *tapReader) refuse(id json.RawMessage, size int) {
 	if r.logger != nil {
 		r.logger.Warn("refused an oversized message", "bytes", size, "limit", MaxMessageBytes, "id", string(id))
 	}
@@ -201,63 +224,144 @@ func (r *tapReader) refuse(head []byte, size int) {
 	r.out.writeLine(append(resp, '\n'))
 }
 
-// messageID finds the id of a JSON-RPC message from its first bytes: the
-// value of the top-level "id" key, if it comes before the cut and is a
-// number or a string; else null.
-func messageID(head []byte) json.RawMessage {
-	null := json.RawMessage("null")
-	dec := json.NewDecoder(bytes.NewReader(head))
-	dec.UseNumber()
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return null
+// idScanner finds the top-level "id" of a JSON object streamed through
+// Write, in constant memory, so that an oversized request is answered
+// with its id wherever the id sits in the message.
+type idScanner struct {
+	started, object bool // saw the first value; it is an object
+	depth           int
+	inString        bool
+	escape          bool
+	keyPos          bool   // at depth 1, the next string is a key
+	inKey           bool   // reading a key at depth 1
+	key             []byte // its first bytes
+	keyIsID         bool   // the last key at depth 1 was "id"
+	valuePos        bool   // at depth 1, after ':'
+	capturing       int    // 0 no, 1 a string id, 2 a number or literal id
+	capture         []byte
+	id              []byte // the last complete id value, raw
+}
+
+// maxIDBytes bounds a captured id or key.
+const maxIDBytes = 1024
+
+func (s *idScanner) Write(p []byte) {
+	for _, c := range p {
+		s.step(c)
 	}
-	for {
-		key, err := dec.Token()
-		if err != nil {
-			return null
+}
+
+func (s *idScanner) step(c byte) {
+	switch s.capturing {
+	case 1:
+		s.capture = append(s.capture, c)
+		switch {
+		case s.escape:
+			s.escape = false
+		case c == '\\':
+			s.escape = true
+		case c == '"':
+			s.endCapture()
 		}
-		k, ok := key.(string)
-		if !ok {
-			return null
+		return
+	case 2:
+		if c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			s.endCapture()
+			break // the delimiter is structure
 		}
-		if k == "id" {
-			v, err := dec.Token()
-			if err != nil {
-				return null
+		s.capture = append(s.capture, c)
+		return
+	}
+	if s.inString {
+		switch {
+		case s.escape:
+			s.escape = false
+		case c == '\\':
+			s.escape = true
+		case c == '"':
+			s.inString = false
+			if s.inKey {
+				s.inKey = false
+				var k string
+				s.keyIsID = len(s.key) <= maxIDBytes && json.Unmarshal(append(append([]byte{'"'}, s.key...), '"'), &k) == nil && k == "id"
+				return
 			}
-			switch v := v.(type) {
-			case json.Number:
-				return json.RawMessage(v.String())
-			case string:
-				b, _ := json.Marshal(v)
-				return b
-			}
-			return null
+			return
 		}
-		if skipValue(dec) != nil {
-			return null
+		if s.inKey && len(s.key) <= maxIDBytes {
+			s.key = append(s.key, c)
+		}
+		return
+	}
+	if !s.started && c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+		s.started, s.object = true, c == '{'
+	}
+	if !s.object {
+		return
+	}
+	value := s.depth == 1 && s.valuePos && c != ' ' && c != '\t' && c != '\r' && c != '\n'
+	if value {
+		s.valuePos = false
+	}
+	switch c {
+	case '"':
+		switch {
+		case value && s.keyIsID:
+			s.capturing, s.capture = 1, append(s.capture[:0], c)
+		case s.depth == 1 && s.keyPos:
+			s.inString, s.inKey, s.key = true, true, s.key[:0]
+		default:
+			s.inString = true
+		}
+	case '{', '[':
+		if value && s.keyIsID {
+			s.id = []byte("null") // not a valid id
+		}
+		s.depth++
+		s.keyPos = s.depth == 1
+	case '}', ']':
+		s.depth--
+	case ':':
+		if s.depth == 1 {
+			s.valuePos, s.keyPos = true, false
+		}
+	case ',':
+		if s.depth == 1 {
+			s.keyPos, s.valuePos = true, false
+		}
+	default:
+		if value && s.keyIsID {
+			s.capturing, s.capture = 2, append(s.capture[:0], c)
 		}
 	}
 }
 
-// skipValue consumes one JSON value from dec.
-func skipValue(dec *json.Decoder) error {
-	depth := 0
-	for {
-		t, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch t {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return nil
-		}
+func (s *idScanner) endCapture() {
+	if len(s.capture) <= maxIDBytes {
+		s.id = append(s.id[:0], s.capture...)
+	} else {
+		s.id = []byte("null")
 	}
+	s.capturing = 0
+	s.escape = false
+}
+
+// ID returns the id as mcp-go would echo it (a number or a string), or
+// null.
+func (s *idScanner) ID() json.RawMessage {
+	if s.capturing != 0 {
+		s.endCapture() // the line ended inside the value
+	}
+	var v any
+	if json.Unmarshal(s.id, &v) != nil {
+		return json.RawMessage("null")
+	}
+	switch v.(type) {
+	case string, float64:
+		b, _ := json.Marshal(v)
+		return b
+	}
+	return json.RawMessage("null")
 }
 
 // tapWriter is stdout: it writes whole lines only, each redacted (no

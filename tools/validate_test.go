@@ -192,11 +192,11 @@ func TestValidators(t *testing.T) {
 
 func TestEscapePath(t *testing.T) {
 	for in, want := range map[string]string{
-		"docs/README.md":  "docs/README.md",
-		"docs/":           "docs",
-		"a b/c#d?e%f.md":  "a%20b/c%23d%3Fe%25f.md",
-		"ünï/cödé.go":     "%C3%BCn%C3%AF/c%C3%B6d%C3%A9.go",
-		"x%2e%2e/y":       "x%252e%252e/y",
+		"docs/README.md": "docs/README.md",
+		"docs/":          "docs",
+		"a b/c#d?e%f.md": "a%20b/c%23d%3Fe%25f.md",
+		"ünï/cödé.go":    "%C3%BCn%C3%AF/c%C3%B6d%C3%A9.go",
+		"x%2e%2e/y":      "x%252e%252e/y",
 		`back\slash.txt`: "back%5Cslash.txt",
 	} {
 		if got := escapePath(in); got != want {

@@ -14,8 +14,8 @@ func TestString(t *testing.T) {
 	r := New(secret, "")
 	for in, want := range map[string]string{
 		"token " + secret + " and again " + secret: "token [REDACTED] and again [REDACTED]",
-		"no secret here":                           "no secret here",
-		"":                                         "",
+		"no secret here": "no secret here",
+		"":               "",
 	} {
 		if got := r.String(in); got != want {
 			t.Errorf("String(%q) = %q, want %q", in, got, want)
