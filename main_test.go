@@ -111,6 +111,14 @@ func TestConfigErrors(t *testing.T) {
 		{name: "bad log level", args: []string{"--log-level", "loud"}, code: 2, wantErr: `invalid log level "loud"`},
 		{name: "stray argument", args: []string{"serve"}, code: 2, wantErr: `unexpected argument "serve"`},
 		{name: "concurrency out of range", args: []string{"--max-concurrent", "500"}, code: 2, wantErr: "between 1 and 100"},
+		{name: "unknown toolset", args: []string{"--toolsets", "repos,wiki"}, code: 2, wantErr: `ghmcp: unknown toolset "wiki" in --toolsets; known toolsets: context, repos, issues, pull_requests, actions, collaborators, search, or all (see ghmcp --help)`},
+		{name: "unknown toolset from the environment", env: map[string]string{"GHMCP_TOOLSETS": "admin"}, code: 2, wantErr: `unknown toolset "admin"`},
+		{name: "unknown tool", args: []string{"--tools", "get_repository_details,rm_rf"}, code: 2, wantErr: `ghmcp: unknown tool "rm_rf" in --tools; known tools: `},
+		{name: "write tool in read-only mode", args: []string{"--read-only", "--tools", "create_issue"}, code: 2, wantErr: `--tools names create_issue, which changes GitHub, but --read-only is set`},
+		{name: "bad repos pattern", args: []string{"--repos", "octo/hello,evil"}, code: 2, wantErr: `invalid --repos pattern "evil": want owner/name or owner/*`},
+		{name: "bad repos pattern from the environment", env: map[string]string{"GHMCP_REPOS": "*/*"}, code: 2, wantErr: `invalid --repos pattern "*/*"`},
+		{name: "bad content filter", args: []string{"--content-filter", "maybe"}, code: 2, wantErr: `invalid --content-filter "maybe": want on or off`},
+		{name: "bad content filter from the environment", env: map[string]string{"GHMCP_CONTENT_FILTER": "no"}, code: 2, wantErr: `invalid --content-filter "no"`},
 		{name: "version", args: []string{"--version"}, code: 0, wantOut: "ghmcp " + devVersion},
 		{name: "help", args: []string{"--help"}, code: 0, wantOut: "GITHUB_PERSONAL_ACCESS_TOKEN"},
 	}
@@ -141,4 +149,35 @@ func TestConfigErrors(t *testing.T) {
 
 func TestTranscripts(t *testing.T) {
 	testscript.Run(t, transcriptParams(t))
+}
+
+// TestToolSelection checks which tools --toolsets, --tools and
+// --read-only offer.
+func TestToolSelection(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "create_issue,get_repository_details"},
+		{[]string{"--toolsets", "issues"}, "create_issue"},
+		{[]string{"--toolsets", "all"}, "create_issue,get_repository_details"},
+		{[]string{"--toolsets", "context,actions"}, ""},
+		{[]string{"--toolsets", "issues", "--tools", "get_repository_details"}, "get_repository_details"},
+		{[]string{"--read-only"}, "get_repository_details"},
+		{[]string{"--read-only", "--toolsets", "issues"}, ""},
+	} {
+		var list struct {
+			Tools []mcp.Tool `json:"tools"`
+		}
+		if err := json.Unmarshal(toolsList(t, tt.args), &list); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, tool := range list.Tools {
+			names = append(names, tool.Name)
+		}
+		if got := strings.Join(names, ","); got != tt.want {
+			t.Errorf("%q lists %q, want %q", tt.args, got, tt.want)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -226,7 +227,9 @@ func (r *tapReader) refuse(id json.RawMessage, size int) {
 
 // idScanner finds the top-level "id" of a JSON object streamed through
 // Write, in constant memory, so that an oversized request is answered
-// with its id wherever the id sits in the message.
+// with its id wherever the id sits in the message. Like encoding/json
+// (and so mcp-go), it matches the key case-insensitively and keeps the
+// last one.
 type idScanner struct {
 	started, object bool // saw the first value; it is an object
 	depth           int
@@ -283,7 +286,7 @@ func (s *idScanner) step(c byte) {
 			if s.inKey {
 				s.inKey = false
 				var k string
-				s.keyIsID = len(s.key) <= maxIDBytes && json.Unmarshal(append(append([]byte{'"'}, s.key...), '"'), &k) == nil && k == "id"
+				s.keyIsID = len(s.key) <= maxIDBytes && json.Unmarshal(append(append([]byte{'"'}, s.key...), '"'), &k) == nil && strings.EqualFold(k, "id")
 				return
 			}
 			return
@@ -406,10 +409,14 @@ func (w *tapWriter) writeLine(line []byte) {
 
 // emit writes one line; the caller holds w.mu.
 func (w *tapWriter) emit(line []byte) error {
+	out := line
 	if w.redact != nil {
-		line = []byte(w.redact(string(line)))
+		out = []byte(w.redact(string(line)))
 	}
-	_, err := w.dst.Write(line)
+	_, err := w.dst.Write(out)
+	// Recorded after the write (the drain must not end before the answer
+	// is out), and as mcp-go wrote it: its id matches the request's even
+	// when redaction changed it.
 	w.f.sawOutput(bytes.TrimRight(line, "\r\n"))
 	return err
 }
