@@ -42,7 +42,7 @@ func untrusted(s string) Untrusted {
 //   - Invisible and direction-changing characters (zero-width spaces and
 //     joiners, word joiners, the BOM, bidi embeddings, overrides, isolates
 //     and marks, and other Unicode format characters; see hiddenRune) are
-//     made visible as "[U+200B]" (a run of the same one as "[U+200B ×5]").
+//     made visible as "⟦U+200B⟧" (a run of the same one as "⟦U+200B ×5⟧").
 //     Made visible rather than removed: the model learns that something
 //     was there (a Trojan Source reordering, a word split to dodge a
 //     filter), and code that legitimately contains one is not silently
@@ -51,7 +51,7 @@ func untrusted(s string) Untrusted {
 //     emoji), and a BOM at the very start.
 //   - Unicode tag characters (U+E0000-U+E007F) spell ASCII that no one
 //     can see ("ASCII smuggling"). A run of them is replaced by one
-//     marker, "[hidden text removed: N tag characters]", without decoding
+//     marker, "⟦hidden text removed: N tag characters⟧", without decoding
 //     it: decoding would hand the model the smuggled instruction in clear.
 //     The flag emoji tag sequences (England, Scotland, Wales) are kept.
 //   - Runs of variation selectors can carry arbitrary bytes after an emoji
@@ -61,9 +61,9 @@ func untrusted(s string) Untrusted {
 //     hyperlinks) are removed: they are noise to a model and can hide text
 //     in a terminal. Other control characters are made visible.
 //   - In Markdown text (bodies, comments, descriptions, titles), HTML
-//     comments "<!-- ... -->" are replaced by "[hidden HTML comment
-//     removed]", and the Markdown comment idiom "[//]: # (...)" by
-//     "[hidden Markdown comment removed]". GitHub renders neither, so the
+//     comments "<!-- ... -->" are replaced by "⟦hidden HTML comment
+//     removed⟧", and the Markdown comment idiom "[//]: # (...)" by
+//     "⟦hidden Markdown comment removed⟧". GitHub renders neither, so the
 //     person never sees them; they are also the usual place for issue
 //     template boilerplate, which costs the model tokens for nothing. The
 //     marker tells the model that something was there, and the full text
@@ -75,9 +75,14 @@ func untrusted(s string) Untrusted {
 //     are kept: removing them would also make a model that edits the file
 //     delete them.
 //
-// Expansion is bounded: after maxVisibleMarks marks in one text, further
-// hidden characters are removed and counted in a final note, so a text of
-// a million zero-width spaces cannot grow past the caps handlers apply.
+// Markers use the brackets ⟦ ⟧, which mean nothing in Markdown: a marker
+// next to user text cannot form a link reference or other construct (and
+// so cannot itself hide text when a host renders a result as Markdown).
+//
+// Expansion is bounded: after maxVisibleMarks marks in one text, each
+// further run of hidden characters is shown as one U+FFFD and counted in a
+// final note, so a text of a million zero-width spaces does not grow past
+// the caps handlers apply.
 
 // verbatimFields are the JSON names of result fields that hold code rather
 // than rendered Markdown. Name a field holding file contents, a patch, a
@@ -89,15 +94,25 @@ var verbatimFields = map[string]bool{
 
 // Markers the filter inserts.
 const (
-	commentMarker     = "[hidden HTML comment removed]"
-	mdCommentMarker   = "[hidden Markdown comment removed]"
+	commentMarker     = "⟦hidden HTML comment removed⟧"
+	mdCommentMarker   = "⟦hidden Markdown comment removed⟧"
 	maxVisibleMarks   = 64
 	maxFlagTagLetters = 6
 )
 
 // filterText applies the content filter to one text. markdown says whether
 // the text is rendered as Markdown on GitHub (comments are hidden there).
+//
+// The passes run in an order that keeps their guarantees: what is deleted
+// outright (a leading BOM, terminal escape sequences) goes first, so that
+// the Markdown pass sees the text as it will be; the character pass never
+// deletes (it replaces), so it cannot join two harmless pieces into a
+// comment opener or a run of selectors. Filtering twice changes nothing.
 func filterText(s string, markdown bool) string {
+	s = strings.TrimPrefix(s, "\ufeff") // a byte order mark: dropped
+	if strings.IndexByte(s, 0x1b) >= 0 {
+		s = removeEscapeSequences(s)
+	}
 	if markdown {
 		s = removeHiddenMarkdown(s)
 	}
@@ -105,6 +120,26 @@ func filterText(s string, markdown bool) string {
 		return s
 	}
 	return filterRunes(s)
+}
+
+// removeEscapeSequences drops terminal escape sequences; a lone ESC stays
+// for filterRunes to show.
+func removeEscapeSequences(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, 0x1b)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		if n := escapeSequenceLen(s[i:]); n > 0 {
+			s = s[i+n:]
+			continue
+		}
+		b.WriteByte(0x1b)
+		s = s[i+1:]
+	}
 }
 
 // needsRuneFilter is the fast path: plain text passes untouched.
@@ -153,33 +188,38 @@ func isEmojiLike(r rune) bool {
 	return unicode.Is(unicode.So, r) || (r >= 0x1f3fb && r <= 0x1f3ff) || r == 0xfe0f || r == 0x20e3
 }
 
-// filterRunes does the character part of the filter.
+// overCap replaces hidden characters once maxVisibleMarks marks were
+// written: visible, one character, and never a deletion.
+const overCap = "\ufffd"
+
+// filterRunes does the character part of the filter. Exceptions are
+// decided on what was written so far (last), not on the input, so no
+// replacement can make a kept character dangerous.
 func filterRunes(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 16)
-	marks, dropped := 0, 0
+	marks, over := 0, 0
+	last := rune(-1) // the last rune written
 	mark := func(text string, n int) {
 		if marks < maxVisibleMarks {
 			b.WriteString(text)
 			marks++
-			return
+		} else {
+			b.WriteString(overCap)
+			over += n
 		}
-		dropped += n
+		last = '⟧'
 	}
-	prev := rune(-1)
+	keep := func(part string, r rune) {
+		b.WriteString(part)
+		last = r
+	}
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
 			// Invalid UTF-8: JSON would send U+FFFD anyway.
-			b.WriteRune(utf8.RuneError)
-			i += size
-		case r == 0x1b:
-			if n := escapeSequenceLen(s[i:]); n > 0 {
-				i += n // terminal colours and hyperlinks: dropped
-				continue
-			}
-			mark("[U+001B]", 1)
+			keep(string(utf8.RuneError), utf8.RuneError)
 			i += size
 		case r < 0x20 && r != '\t' && r != '\n' && r != '\r', r >= 0x7f && r < 0xa0:
 			n, next := runOf(s, i, r)
@@ -195,11 +235,11 @@ func filterRunes(s string) string {
 				end += sz
 			}
 			run := s[i:end]
-			if prev == 0x1f3f4 && flagTags(run) {
-				b.WriteString(run)
+			if last == 0x1f3f4 && flagTags(run) {
+				keep(run, 0xe007f)
 			} else {
 				n := utf8.RuneCountInString(run)
-				mark(fmt.Sprintf("[hidden text removed: %d tag characters]", n), n)
+				mark(fmt.Sprintf("⟦hidden text removed: %d tag characters⟧", n), n)
 			}
 			i = end
 		case isVariationSelector(r):
@@ -213,31 +253,28 @@ func filterRunes(s string) string {
 				n++
 			}
 			switch {
-			case n > 1:
-				mark(fmt.Sprintf("[hidden data removed: %d variation selectors]", n), n)
-			case r <= 0xfe0f || unicode.Is(unicode.Han, prev):
-				b.WriteString(s[i:end])
+			case n > 1 || isVariationSelector(last):
+				mark(fmt.Sprintf("⟦hidden data removed: %d variation selectors⟧", n), n)
+			case r <= 0xfe0f || isHan(last):
+				keep(s[i:end], r)
 			default:
 				mark(runMark(r, 1), 1)
 			}
 			i = end
-		case r == 0xfeff && i == 0:
-			i += size // a byte order mark: dropped
-		case r == 0x200d && isEmojiLike(prev) && i+size < len(s) && isEmojiLike(firstRune(s[i+size:])):
-			b.WriteRune(r)
+		case r == 0x200d && isEmojiLike(last) && i+size < len(s) && isEmojiLike(firstRune(s[i+size:])):
+			keep(s[i:i+size], r)
 			i += size
 		case hiddenRune(r):
 			n, next := runOf(s, i, r)
 			mark(runMark(r, n), n)
 			i = next
 		default:
-			b.WriteString(s[i : i+size])
+			keep(s[i:i+size], r)
 			i += size
 		}
-		prev = r
 	}
-	if dropped > 0 {
-		fmt.Fprintf(&b, " [%d more hidden characters removed]", dropped)
+	if over > 0 {
+		fmt.Fprintf(&b, " ⟦%d more hidden characters shown as %s⟧", over, overCap)
 	}
 	return b.String()
 }
@@ -259,9 +296,9 @@ func runOf(s string, i int, r rune) (n, next int) {
 // runMark makes n repetitions of a hidden character visible.
 func runMark(r rune, n int) string {
 	if n == 1 {
-		return fmt.Sprintf("[%U]", r)
+		return fmt.Sprintf("⟦%U⟧", r)
 	}
-	return fmt.Sprintf("[%U ×%d]", r, n)
+	return fmt.Sprintf("⟦%U ×%d⟧", r, n)
 }
 
 func firstRune(s string) rune {
@@ -460,3 +497,6 @@ func filterValue(v reflect.Value, field string) {
 		}
 	}
 }
+
+// isHan reports a CJK ideograph, which variation selectors may follow.
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }

@@ -129,10 +129,11 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 	scope := repoFieldsOf(reflect.TypeFor[In]())
 	check := func(raw any) (In, error) {
 		var args In
-		if err := decodeArgs(raw, &args); err != nil {
+		present, err := decodeArgs(raw, &args)
+		if err != nil {
 			return args, err
 		}
-		if err := validate(&args); err != nil {
+		if err := validate(&args, present); err != nil {
 			return args, err
 		}
 		if owner, repo, ok := scope.of(&args); ok {
@@ -223,9 +224,12 @@ func (rf repoFields) of(args any) (owner, repo string, ok bool) {
 	return owner, repo, owner != ""
 }
 
-// decodeArgs decodes tool arguments strictly: unknown arguments and wrong
-// types are errors that name the argument.
-func decodeArgs(raw any, dst any) error {
+// decodeArgs decodes tool arguments strictly: unknown arguments, names in
+// another case, repeated names, nulls and wrong types are errors that name
+// the argument. It returns the arguments given (by path, "title",
+// "comments[0].path"), so that validate can tell a value left out from one
+// given empty.
+func decodeArgs(raw any, dst any) (map[string]bool, error) {
 	var data []byte
 	switch r := raw.(type) {
 	case nil:
@@ -237,35 +241,111 @@ func decodeArgs(raw any, dst any) error {
 	default:
 		var err error
 		if data, err = json.Marshal(r); err != nil {
-			return fmt.Errorf("arguments must be a JSON object: %w", err)
+			return nil, fmt.Errorf("arguments must be a JSON object: %w", err)
 		}
 	}
 	if len(bytes.TrimSpace(data)) == 0 || bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
 		data = []byte("{}")
+	}
+	present := map[string]bool{}
+	if err := checkKeys(data, reflect.TypeOf(dst), "", present); err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
 	if err == nil {
 		if _, err := dec.Token(); err != io.EOF {
-			return errors.New("arguments must be a single JSON object")
+			return nil, errors.New("arguments must be a single JSON object")
 		}
-		return nil
+		return present, nil
 	}
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &typeErr) && typeErr.Field == "":
-		return fmt.Errorf("arguments must be a JSON object, got %s", typeErr.Value)
+		return nil, fmt.Errorf("arguments must be a JSON object, got %s", typeErr.Value)
 	case errors.As(err, &typeErr):
-		return &ArgError{Arg: typeErr.Field, Problem: fmt.Sprintf("must be %s, got %s", jsonTypeName(typeErr.Type.Kind().String()), typeErr.Value)}
+		return nil, &ArgError{Arg: typeErr.Field, Problem: fmt.Sprintf("must be %s, got %s", jsonTypeName(typeErr.Type.Kind().String()), typeErr.Value)}
 	case errors.As(err, &syntaxErr):
-		return fmt.Errorf("arguments are not valid JSON: %v", err)
+		return nil, fmt.Errorf("arguments are not valid JSON: %v", err)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
-		return &ArgError{Arg: strings.Trim(name, `"`), Problem: "is not an argument of this tool; see its input schema for the accepted arguments"}
+		return nil, &ArgError{Arg: strings.Trim(name, `"`), Problem: "is not an argument of this tool; see its input schema for the accepted arguments"}
 	}
-	return fmt.Errorf("invalid arguments: %v", err)
+	return nil, fmt.Errorf("invalid arguments: %v", err)
+}
+
+// checkKeys refuses object keys that are not exactly an argument's name,
+// at any depth, keys given twice, and null values. encoding/json would
+// match "Owner" or "OWNER" to owner, keep the last of two, and read null
+// as "left out": a call must mean one thing, and the same thing to the
+// JSON Schema, which is case-sensitive and refuses null. It records the
+// paths of the arguments given in present. Malformed JSON is left for the
+// decoder to report.
+func checkKeys(data []byte, t reflect.Type, prefix string, present map[string]bool) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			return nil
+		}
+		fields := map[string]field{}
+		for _, f := range fieldsOf(t) {
+			fields[f.name] = f
+		}
+		seen := map[string]bool{}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return nil
+			}
+			key, _ := tok.(string)
+			var val json.RawMessage
+			if dec.Decode(&val) != nil {
+				return nil
+			}
+			f, ok := fields[key]
+			if !ok {
+				problem := "is not an argument of this tool; see its input schema for the accepted arguments"
+				for name := range fields {
+					if strings.EqualFold(name, key) {
+						problem = fmt.Sprintf("is not an argument of this tool; names are case-sensitive: use %q", name)
+					}
+				}
+				return &ArgError{Arg: prefix + key, Problem: problem}
+			}
+			if seen[key] {
+				return &ArgError{Arg: prefix + key, Problem: "is given twice; give it once"}
+			}
+			seen[key] = true
+			if string(val) == "null" {
+				return &ArgError{Arg: prefix + key, Problem: "is null; give a value or leave the argument out"}
+			}
+			present[prefix+key] = true
+			if err := checkKeys(val, f.typ, prefix+key+".", present); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		var elems []json.RawMessage
+		if json.Unmarshal(data, &elems) != nil {
+			return nil
+		}
+		list := strings.TrimSuffix(prefix, ".")
+		for i, e := range elems {
+			if string(e) == "null" {
+				return &ArgError{Arg: fmt.Sprintf("%s[%d]", list, i), Problem: "is null; give a value"}
+			}
+			if err := checkKeys(e, t.Elem(), fmt.Sprintf("%s[%d].", list, i), present); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func jsonTypeName(goKind string) string {

@@ -132,6 +132,11 @@ func checkPath(s string) string {
 			return "must not contain '.' or '..' segments (nor encoded ones such as %2e%2e); give the path from the repository root"
 		}
 	}
+	if strings.Contains(s, "..") {
+		// go-github refuses it anywhere in a path (GetContents), so say
+		// so before any URL is built.
+		return "must not contain '..'"
+	}
 	return ""
 }
 
@@ -156,9 +161,12 @@ func escapePath(p string) string {
 }
 
 // validate checks a decoded input struct against its ghmcp rules. It runs
-// before any URL is built. Optional fields (omitempty) left empty are not
-// checked; nested structs and lists of structs are checked field by field.
-func validate(v any) error {
+// before any URL is built. present holds the paths of the arguments the
+// call gave (from decodeArgs): an optional argument left out is not
+// checked, one given is, even empty. With present nil, an optional
+// argument's zero value counts as left out. Nested structs and lists of
+// structs are checked field by field.
+func validate(v any, present map[string]bool) error {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer {
 		if rv.IsNil() {
@@ -169,7 +177,7 @@ func validate(v any) error {
 	if rv.Kind() != reflect.Struct {
 		return nil
 	}
-	if err := validateStruct("", rv); err != nil {
+	if err := validateStruct("", rv, present); err != nil {
 		return err
 	}
 	return nil
@@ -177,19 +185,23 @@ func validate(v any) error {
 
 // validateStruct checks the fields of a struct value; prefix names the
 // struct inside the arguments ("comments[2]."), empty at the top.
-func validateStruct(prefix string, rv reflect.Value) *ArgError {
+func validateStruct(prefix string, rv reflect.Value, present map[string]bool) *ArgError {
 	for _, f := range fieldsOf(rv.Type()) {
 		fv := rv.FieldByIndex(f.index)
 		name := prefix + f.name
-		if f.optional && fv.IsZero() {
+		given := !fv.IsZero()
+		if present != nil {
+			given = present[name]
+		}
+		if f.optional && !given {
 			continue
 		}
 		for _, r := range f.rules {
-			if err := r.check(name, fv); err != nil {
+			if err := r.check(name, fv, f.optional); err != nil {
 				return err
 			}
 		}
-		if err := validateNested(name, fv); err != nil {
+		if err := validateNested(name, fv, present); err != nil {
 			return err
 		}
 	}
@@ -198,18 +210,18 @@ func validateStruct(prefix string, rv reflect.Value) *ArgError {
 
 // validateNested descends into struct values, pointers to them and lists of
 // them.
-func validateNested(name string, v reflect.Value) *ArgError {
+func validateNested(name string, v reflect.Value, present map[string]bool) *ArgError {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
 			return nil
 		}
-		return validateNested(name, v.Elem())
+		return validateNested(name, v.Elem(), present)
 	case reflect.Struct:
-		return validateStruct(name+".", v)
+		return validateStruct(name+".", v, present)
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if err := validateNested(fmt.Sprintf("%s[%d]", name, i), v.Index(i)); err != nil {
+			if err := validateNested(fmt.Sprintf("%s[%d]", name, i), v.Index(i), present); err != nil {
 				return err
 			}
 		}
@@ -218,31 +230,32 @@ func validateNested(name string, v reflect.Value) *ArgError {
 }
 
 // check applies one rule to a field value; lists are checked per element.
-func (r rule) check(name string, v reflect.Value) *ArgError {
+// optional says the argument may be left out, which the messages for an
+// empty value mention.
+func (r rule) check(name string, v reflect.Value, optional bool) *ArgError {
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			return nil
 		}
-		if r.op == "range" {
-			// A pointer number is optional; when given, zero is a
-			// value like any other.
-			return r.checkRange(name, v.Elem().Int())
-		}
-		return r.check(name, v.Elem())
+		return r.check(name, v.Elem(), optional)
 	}
 	if v.Kind() == reflect.Slice && r.op != "items" {
 		for i := range v.Len() {
-			if err := r.check(fmt.Sprintf("%s[%d]", name, i), v.Index(i)); err != nil {
+			if err := r.check(fmt.Sprintf("%s[%d]", name, i), v.Index(i), false); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
+	leaveOut := ""
+	if optional {
+		leaveOut = " (or leave it out)"
+	}
 	switch r.op {
 	case "name":
 		s := v.String()
 		if s == "" {
-			return &ArgError{Arg: name, Problem: "must not be empty; it must be " + r.kind.what, Example: r.kind.example}
+			return &ArgError{Arg: name, Problem: "must not be empty" + leaveOut + "; it must be " + r.kind.what, Example: r.kind.example}
 		}
 		if !r.kind.re.MatchString(s) {
 			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s, which is not %s%s", quoteShort(s), r.kind.what, nameHint(r.kind, s)), Example: r.kind.example}
@@ -256,7 +269,7 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 		n := utf8.RuneCountInString(v.String())
 		if r.min != nil && n < *r.min {
 			if n == 0 {
-				return &ArgError{Arg: name, Problem: "must not be empty"}
+				return &ArgError{Arg: name, Problem: "must not be empty" + leaveOut}
 			}
 			return &ArgError{Arg: name, Problem: fmt.Sprintf("has %d characters; at least %d are needed", n, *r.min)}
 		}
@@ -265,16 +278,16 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 		}
 	case "range":
 		n := v.Int()
-		if n == 0 && r.min != nil && *r.min > 0 {
-			// Optional fields left out are not checked (validateStruct):
-			// this one is required and missing, or 0.
+		if n == 0 && !optional && r.min != nil && *r.min > 0 {
 			return &ArgError{Arg: name, Problem: fmt.Sprintf("is missing or 0; it must be at least %d", *r.min)}
 		}
 		return r.checkRange(name, n)
 	case "enum":
-		s := v.String()
-		if s != "" && !slices.Contains(r.enum, s) {
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s; it must be one of %s", quoteShort(s), strings.Join(r.enum, ", "))}
+		if s := v.String(); !slices.Contains(r.enum, s) {
+			if s != "" {
+				leaveOut = ""
+			}
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s; it must be one of %s%s", quoteShort(s), strings.Join(r.enum, ", "), leaveOut)}
 		}
 	case "items":
 		if v.Len() > *r.max {
