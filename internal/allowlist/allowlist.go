@@ -12,8 +12,9 @@
 //   - Search tools cannot be checked by their arguments: they pass the
 //     model's query through ScopeQuery, which adds repo:/user: qualifiers
 //     (or refuses qualifiers outside the list), and then drop every result
-//     outside the list with Allowed or AllowedFullName, because GitHub's
-//     query syntax (OR, parentheses) can widen a query.
+//     outside the list with Allowed, AllowedFullName or AllowedRepoURL
+//     (issue search results name their repository by repository_url),
+//     because GitHub's query syntax (OR, parentheses) can widen a query.
 //   - Tools that list repositories of an owner, or return repositories
 //     named by GitHub rather than by the model (forks, a user's repos),
 //     drop results outside the list the same way.
@@ -23,6 +24,7 @@ package allowlist
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -88,6 +90,32 @@ func (l *List) AllowedFullName(full string) bool {
 	}
 	owner, name, ok := strings.Cut(full, "/")
 	return ok && !strings.Contains(name, "/") && l.Allowed(owner, name)
+}
+
+// AllowedRepoURL reports whether a GitHub URL of a repository, or of
+// something in one, is in the list: an API URL (".../repos/OWNER/NAME/...",
+// as in an issue's repository_url) or a web URL
+// ("https://github.com/OWNER/NAME/pull/1"). A URL naming no repository is
+// not.
+func (l *List) AllowedRepoURL(raw string) bool {
+	if l == nil {
+		return true
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	api := strings.HasPrefix(u.Host, "api.") || (len(parts) > 1 && parts[0] == "api" && parts[1] == "v3")
+	if api {
+		for i := 0; i+2 < len(parts); i++ {
+			if parts[i] == "repos" {
+				return l.Allowed(parts[i+1], parts[i+2])
+			}
+		}
+		return false
+	}
+	return len(parts) >= 2 && l.Allowed(parts[0], parts[1])
 }
 
 // AllowedOwner reports whether some pattern names owner: a tool that takes

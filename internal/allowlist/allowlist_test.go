@@ -68,6 +68,23 @@ func TestAllowed(t *testing.T) {
 			t.Errorf("AllowedFullName(%q) = %v, want %v", full, got, want)
 		}
 	}
+	for u, want := range map[string]bool{
+		"https://api.github.com/repos/acme/site":              true,
+		"https://api.github.com/repos/Acme/Site/issues/3":     true,
+		"https://api.github.com/repos/acme/secrets":           false,
+		"https://ghe.example.com/api/v3/repos/octo/x/pulls/1": true,
+		"https://ghe.example.com/api/v3/users/octo":           false,
+		"https://api.github.com/users/octo":                   false,
+		"https://github.com/octo/anything/pull/1":             true,
+		"https://github.com/acme/secrets":                     false,
+		"https://github.com/acme":                             false,
+		"not a url":                                           false,
+		"/repos/octo/x":                                       false,
+	} {
+		if got := l.AllowedRepoURL(u); got != want {
+			t.Errorf("AllowedRepoURL(%q) = %v, want %v", u, got, want)
+		}
+	}
 	for owner, want := range map[string]bool{"octo": true, "Acme": true, "other": false, "acm": false} {
 		if got := l.AllowedOwner(owner); got != want {
 			t.Errorf("AllowedOwner(%q) = %v, want %v", owner, got, want)
@@ -80,7 +97,7 @@ func TestAllowed(t *testing.T) {
 		t.Errorf("Check owner error = %v", err)
 	}
 	var none *List
-	if !none.Allowed("any", "thing") || !none.AllowedOwner("x") || !none.AllowedFullName("junk") || none.Check("a", "b") != nil || none.Restricted() {
+	if !none.Allowed("any", "thing") || !none.AllowedOwner("x") || !none.AllowedFullName("junk") || !none.AllowedRepoURL("x") || none.Check("a", "b") != nil || none.Restricted() {
 		t.Error("a nil list must allow everything")
 	}
 }
