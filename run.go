@@ -164,9 +164,12 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 const schemaFailure = "input schema validation failed"
 
 // preferOurMessage replaces the generic message of mcp-go's schema
-// validation ("/owner: does not match pattern ...") with the tool's own
-// check, which names the argument, the problem and a valid example. The
-// result stays an isError tool result at every protocol version.
+// validation ("/owner: &{Got:octo/hello Want:^[A-Za-z0-9]...}") with the
+// tool's own check, which names the argument, the problem and a valid
+// example. The result stays an isError tool result at every protocol
+// version. It runs as an after-call hook, which mcp-go calls with the
+// result before encoding it (TestSchemaValidationAtEveryProtocolVersion
+// holds mcp-go to that).
 func preferOurMessage(checks map[string]func(any) error, req *mcp.CallToolRequest, result any) {
 	res, ok := result.(*mcp.CallToolResult)
 	if !ok || res == nil || !res.IsError || len(res.Content) != 1 {

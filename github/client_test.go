@@ -269,6 +269,20 @@ func TestPermissions(t *testing.T) {
 			wantWarning: "refused a request",
 		},
 		{
+			name: "fine-grained token refused, with alternatives", token: "github_pat_x", need: readNeed,
+			header: http.Header{"X-Accepted-Github-Permissions": {"pull_requests=read; issues=read"}}, status: 403,
+			want: Report{Kind: "fine-grained", Missing: []string{"pull_requests=read or issues=read (for GET /repos/o/r)"},
+				Warning: "the token lacks pull_requests=read or issues=read (for GET /repos/o/r), so some calls will fail; grant it or disable those tools"},
+			wantWarning: "refused a request",
+		},
+		{
+			name: "classic token refused", token: "ghp_x", need: readNeed,
+			header: http.Header{"X-Oauth-Scopes": {"repo"}, "X-Accepted-Oauth-Scopes": {"admin:org"}}, status: 403,
+			want: Report{Kind: "classic", Scopes: []string{"repo"}, Missing: []string{"admin:org (for GET /repos/o/r)"},
+				Warning: "the token lacks admin:org (for GET /repos/o/r), so some calls will fail; grant it or disable those tools"},
+			wantWarning: "refused a request",
+		},
+		{
 			name: "fine-grained token that works", token: "github_pat_x", need: readNeed,
 			header: http.Header{"X-Accepted-Github-Permissions": {"metadata=read"}},
 			want:   Report{Kind: "fine-grained"},

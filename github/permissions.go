@@ -221,7 +221,8 @@ func (p *Permissions) observe(req *http.Request, resp *http.Response) {
 	if accepted == "" {
 		accepted = resp.Header.Get("X-Accepted-OAuth-Scopes")
 	}
-	if accepted = strings.TrimSpace(accepted); accepted == "" {
+	// Sets of permissions separated by ';' are alternatives.
+	if accepted = strings.Join(splitList(accepted, ";"), " or "); accepted == "" {
 		return
 	}
 	entry := fmt.Sprintf("%s (for %s %s)", accepted, req.Method, req.URL.Path)

@@ -184,7 +184,9 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 
 // repoFields locates the arguments that name a repository: the first
 // field with the owner rule and the first with the repo rule (RepoArgs
-// has both).
+// has both). newTool checks that pair against --repos; a tool whose
+// arguments name a second repository (a fork, a transfer target) checks
+// that one itself with d.Repos.Check.
 type repoFields struct {
 	owner, repo []int
 }
