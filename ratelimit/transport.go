@@ -43,12 +43,16 @@ const (
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	l := t.l
 	ctx := req.Context()
-	write := IsWrite(req.Method)
-	resource := ResourceFor(req.URL.Path)
+	if r := reportFrom(ctx); r != nil {
+		l.fillReport(r)
+	}
+	ticket := TicketFor(req.Method, req.URL.Path)
+	seq := l.seq.Add(1)
 	var retry *backoff.ExponentialBackOff // made on the first 5xx or network retry
 
 	for attempt := 0; ; attempt++ {
-		if err := l.admit(ctx, resource, write); err != nil {
+		lease, err := l.admit(ctx, seq, ticket)
+		if err != nil {
 			if attempt == 0 {
 				// next never saw the body; a RoundTripper must close it.
 				closeBody(req)
@@ -57,20 +61,21 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		r, err := prepare(req, attempt)
 		if err != nil {
-			l.leave(write)
+			l.release(lease, Outcome{})
 			return nil, err
 		}
-		resp, sent, err := t.send(r, write)
-		l.leave(write)
 		l.count(func(s *Stats) {
 			s.Requests++
 			if attempt > 0 {
 				s.Retries++
 			}
 		})
+		resp, sent, err := t.send(r, ticket.Write)
 
 		if err != nil {
-			if write && sent {
+			// GitHub may have counted it; assume so.
+			l.release(lease, Outcome{Counted: true})
+			if ticket.Write && sent {
 				// Even when the context ended: the write may have been applied.
 				return nil, &AmbiguousWriteError{Method: req.Method, Path: req.URL.Path, Err: err}
 			}
@@ -86,13 +91,30 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			continue
 		}
 
-		resource = l.observe(resource, resp.Header)
-		switch classify(resp) {
+		o := Outcome{
+			Budget: budgetFrom(ticket.Resource, resp.Header),
+			// GitHub does not count a 304, nor GET /rate_limit.
+			Counted: resp.StatusCode != http.StatusNotModified && ticket.Resource != "",
+		}
+		v := classify(resp)
+		kind := ""
+		switch v {
 		case pass:
-			l.succeeded()
+			o.Succeeded = true
+		case limited:
+			kind, o.RetryAfter = l.limitKind(resp)
+			o.Secondary = kind == KindSecondary
+		}
+		rel := l.release(lease, o)
+		if o.Budget != nil && ticket.Resource != "" {
+			ticket.Resource = o.Budget.Resource
+		}
+
+		switch v {
+		case pass:
 			return resp, nil
 		case transient:
-			if write || attempt >= l.cfg.MaxRetries || !replayable(req) {
+			if ticket.Write || attempt >= l.cfg.MaxRetries || !replayable(req) {
 				return resp, nil
 			}
 			drain(resp)
@@ -101,14 +123,18 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		case limited:
 			drain(resp)
-			kind, wait := l.limitWait(resp)
-			retryAt := l.clock.Now().Add(wait)
+			now := l.clock.Now()
+			retryAt := rel.PausedUntil
 			if kind == KindSecondary {
-				retryAt = l.pause(wait)
-				l.log.Warn("rate limit: GitHub secondary limit hit; pausing all requests", "until", retryAt.UTC().Format(time.RFC3339), "wait", wait.String())
+				l.log.Warn("rate limit: GitHub secondary limit hit; pausing all requests", "until", retryAt.UTC().Format(time.RFC3339), "wait", rel.Pause.String())
+			} else {
+				retryAt = now
+				if o.Budget != nil {
+					retryAt = later(now, o.Budget.Reset.Add(l.cfg.ResetBuffer))
+				}
 			}
 			if attempt >= l.cfg.MaxRetries || !replayable(req) {
-				return nil, &LimitError{Kind: kind, Resource: resource, RetryAt: retryAt, Wait: retryAt.Sub(l.clock.Now())}
+				return nil, &LimitError{Kind: kind, Resource: ticket.Resource, RetryAt: retryAt, Wait: retryAt.Sub(now)}
 			}
 			// The next admit waits for the pause or the reset, or fails fast
 			// when it is too far away. A rate-limited write was not applied,
@@ -191,10 +217,12 @@ func isRateLimitMessage(body []byte) bool {
 	return strings.Contains(s, "secondary rate limit") || strings.Contains(s, "abuse detection") || strings.Contains(s, "rate limit exceeded")
 }
 
-// limitWait returns the kind of limit and how long to wait, following
-// GitHub's rules: Retry-After if present; else the primary reset if the
-// budget is spent; else a growing pause of at least SecondaryInitial.
-func (l *Limiter) limitWait(resp *http.Response) (kind string, wait time.Duration) {
+// limitKind returns the kind of limit an answer reports, following
+// GitHub's rules: Retry-After if present (a pause that long); else the
+// primary reset if the budget is spent (the budget, recorded from the
+// headers, holds requests back); else a pause of at least SecondaryInitial,
+// growing while it repeats (retryAfter < 0: the store decides).
+func (l *Limiter) limitKind(resp *http.Response) (kind string, retryAfter time.Duration) {
 	if ra := resp.Header.Get("Retry-After"); ra != "" {
 		if secs, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil && secs >= 0 {
 			return KindSecondary, time.Duration(secs) * time.Second
@@ -204,11 +232,11 @@ func (l *Limiter) limitWait(resp *http.Response) (kind string, wait time.Duratio
 		}
 	}
 	if resp.Header.Get(hdrRemaining) == "0" {
-		if reset, err := strconv.ParseInt(resp.Header.Get(hdrReset), 10, 64); err == nil {
-			return KindPrimary, max(time.Unix(reset, 0).Add(l.cfg.ResetBuffer).Sub(l.clock.Now()), 0)
+		if _, err := strconv.ParseInt(resp.Header.Get(hdrReset), 10, 64); err == nil {
+			return KindPrimary, 0
 		}
 	}
-	return KindSecondary, l.secondaryBackoff()
+	return KindSecondary, -1
 }
 
 // newBackoff returns the jittered, capped exponential backoff for 5xx and
