@@ -28,12 +28,12 @@ type Report struct {
 	// Budgets are the primary budgets as the store knows them.
 	Budgets []Budget `json:"budgets"`
 	// The secondary budgets: used in the sliding window, and the limit.
-	PointsUsed        int `json:"points_used"`
-	PointsPerMinute   int `json:"points_per_minute"`
-	ContentLastMinute int `json:"content_last_minute"`
-	ContentPerMinute  int `json:"content_per_minute"`
-	ContentLastHour   int `json:"content_last_hour"`
-	ContentPerHour    int `json:"content_per_hour"`
+	PointsUsed        int        `json:"points_used"`
+	PointsPerMinute   int        `json:"points_per_minute"`
+	ContentLastMinute int        `json:"content_last_minute"`
+	ContentPerMinute  int        `json:"content_per_minute"`
+	ContentLastHour   int        `json:"content_last_hour"`
+	ContentPerHour    int        `json:"content_per_hour"`
 	Stats             Stats      `json:"stats"`
 	Cache             CacheStats `json:"cache"`
 }

@@ -347,10 +347,10 @@ func TestRetryAfter(t *testing.T) {
 			},
 		},
 		{
-			name:   "Retry-After wins over a spent budget's reset",
-			steps:  []step{{status: 429, header: with(rl("core", 5000, 0, t0.Add(3*time.Second)), "Retry-After", "2")}, ok()},
-			reqs:   []request{get("/repos/octo/a")},
-			want:   []outcome{{status: 200}},
+			name:  "Retry-After wins over a spent budget's reset",
+			steps: []step{{status: 429, header: with(rl("core", 5000, 0, t0.Add(3*time.Second)), "Retry-After", "2")}, ok()},
+			reqs:  []request{get("/repos/octo/a")},
+			want:  []outcome{{status: 200}},
 			// The longest known wait (reset + buffer) covers the pause.
 			sleeps: []time.Duration{4 * time.Second},
 			calls:  2,
