@@ -76,6 +76,7 @@ type Store struct {
 	mu   sync.Mutex
 	held map[string]string // lease id -> member, for renewal
 
+	poke chan struct{} // the TTL got shorter: renew sooner
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
@@ -122,6 +123,7 @@ func New(opts Options) (*Store, error) {
 		log:   logger,
 		idPfx: hex.EncodeToString(id[:]) + "-",
 		held:  map[string]string{},
+		poke:  make(chan struct{}, 1),
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
 	}
@@ -165,7 +167,12 @@ func b01(b bool) int {
 
 // Acquire implements ratelimit.Store.
 func (s *Store) Acquire(ctx context.Context, t ratelimit.Ticket, lim ratelimit.Limits) (ratelimit.Grant, error) {
-	s.ttl.Store(int64(lim.LeaseTTL))
+	if old := s.ttl.Swap(int64(lim.LeaseTTL)); int64(lim.LeaseTTL) < old {
+		select {
+		case s.poke <- struct{}{}:
+		default:
+		}
+	}
 	id := s.idPfx + strconv.FormatUint(s.seq.Add(1), 36)
 	k := s.keys
 	res, err := acquireScript.Run(ctx, s.rdb,
@@ -304,6 +311,9 @@ func (s *Store) renewLoop() {
 		case <-s.stop:
 			t.Stop()
 			return
+		case <-s.poke:
+			t.Stop()
+			continue
 		case <-t.C:
 		}
 		s.mu.Lock()

@@ -50,6 +50,7 @@ func TestLeaseExpiry(t *testing.T) {
 	clock := storetest.NewClock()
 	key := freshKey()
 	lim := storetest.Limits()
+	lim.LeaseTTL = 2 * time.Second
 	ctx := context.Background()
 
 	dead := newStore(t, srv, clock, key)
