@@ -18,6 +18,7 @@ func All(d Deps) []Tool {
 	for _, domain := range []func(Deps) []Tool{
 		repoTools,
 		issueTools,
+		rateLimitTools,
 	} {
 		all = append(all, domain(d)...)
 	}

@@ -95,7 +95,7 @@ func (k keys) budget(resource string) string { return k.prefix + "budget:" + res
 func New(opts Options) (*Store, error) {
 	ro, err := redis.ParseURL(opts.URL)
 	if err != nil {
-		return nil, fmt.Errorf("invalid Redis URL: %w", err)
+		return nil, CheckURL(opts.URL)
 	}
 	if opts.TokenKey == "" {
 		return nil, errors.New("redisstore: Options.TokenKey is required")
@@ -333,4 +333,13 @@ func (s *Store) renewLoop() {
 			s.log.Warn("rate limit: could not renew leases in Redis", "error", err)
 		}
 	}
+}
+
+// CheckURL checks a Redis URL without connecting. Its error never repeats
+// the URL, which may carry a password.
+func CheckURL(raw string) error {
+	if _, err := redis.ParseURL(raw); err != nil {
+		return errors.New("invalid Redis URL: want redis://[USER:PASSWORD@]HOST:PORT/DB or rediss://... (TLS), e.g. redis://127.0.0.1:6379/0")
+	}
+	return nil
 }
