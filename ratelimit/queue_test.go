@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -253,5 +254,40 @@ func TestLongWaitsAreLogged(t *testing.T) {
 	}
 	if strings.Contains(logs, "write spacing") {
 		t.Errorf("a wait under a second is logged:\n%s", logs)
+	}
+}
+
+// TestSlotHeldUntilBodyRead: GitHub counts a request in flight until its
+// answer is sent, so the slot is held until the body is read or closed.
+func TestSlotHeldUntilBodyRead(t *testing.T) {
+	clock := newFakeClock()
+	ft := newFakeTransport(t, clock, ok(), ok(), ok())
+	cfg := testConfig()
+	cfg.MaxConcurrent = 1
+	lim := ratelimit.New(cfg, clock, nil)
+	rt := lim.Transport(ft)
+
+	resp, err := rt.RoundTrip(newRequest(t, context.Background(), get("/a")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lim.Stats().InFlight; got != 1 {
+		t.Errorf("InFlight = %d with the body unread, want 1", got)
+	}
+	second := make(chan error)
+	go func() { _, _, err := send(t, context.Background(), rt, get("/b")); second <- err }()
+	waitFor(t, "the second request queued", func() bool { return lim.Stats().Queued == 1 })
+	if _, err := io.ReadAll(resp.Body); err != nil { // to its end: the slot is free
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close() // closing after the end releases nothing twice
+	if _, _, err := send(t, context.Background(), rt, get("/c")); err != nil {
+		t.Fatal(err)
+	}
+	if s := lim.Stats(); s.InFlight != 0 || s.MaxInFlight != 1 {
+		t.Errorf("Stats() = %+v", s)
 	}
 }

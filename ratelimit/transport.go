@@ -9,6 +9,7 @@ import (
 	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -97,32 +98,30 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			Counted: resp.StatusCode != http.StatusNotModified && ticket.Resource != "",
 		}
 		v := classify(resp)
-		kind := ""
-		switch v {
-		case pass:
-			o.Succeeded = true
-		case limited:
-			kind, o.RetryAfter = l.limitKind(resp)
-			o.Secondary = kind == KindSecondary
-		}
-		rel := l.release(lease, o)
 		if o.Budget != nil && ticket.Resource != "" {
 			ticket.Resource = o.Budget.Resource
 		}
-
 		switch v {
 		case pass:
+			o.Succeeded = true
+			l.releaseWithBody(resp, lease, o)
 			return resp, nil
 		case transient:
 			if ticket.Write || attempt >= l.cfg.MaxRetries || !replayable(req) {
+				l.releaseWithBody(resp, lease, o)
 				return resp, nil
 			}
 			drain(resp)
+			l.release(lease, o)
 			if err := l.sleepRetry(ctx, &retry, "GitHub "+resp.Status, nil); err != nil {
 				return nil, err
 			}
 		case limited:
+			var kind string
+			kind, o.RetryAfter = l.limitKind(resp)
+			o.Secondary = kind == KindSecondary
 			drain(resp)
+			rel := l.release(lease, o)
 			now := l.clock.Now()
 			retryAt := rel.PausedUntil
 			if kind == KindSecondary {
@@ -141,6 +140,38 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			// so it is safe to send again.
 		}
 	}
+}
+
+// releaseWithBody releases the lease once the caller has read the body to
+// its end or closed it: GitHub counts a request as in flight until its
+// answer is sent, not when its headers are.
+func (l *Limiter) releaseWithBody(resp *http.Response, lease Lease, o Outcome) {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		l.release(lease, o)
+		return
+	}
+	resp.Body = &leasedBody{ReadCloser: resp.Body, done: func() { l.release(lease, o) }}
+}
+
+// leasedBody runs done once, at the end of the body or when it is closed.
+type leasedBody struct {
+	io.ReadCloser
+	once sync.Once
+	done func()
+}
+
+func (b *leasedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.once.Do(b.done)
+	}
+	return n, err
+}
+
+func (b *leasedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.done)
+	return err
 }
 
 // prepare returns the request to send for attempt: req itself first, then
