@@ -3,6 +3,7 @@ package github_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -27,6 +28,21 @@ type stack struct {
 
 func newStack(t *testing.T, tune func(*ratelimit.Config)) *stack {
 	t.Helper()
+	return buildStack(t, tune, true)
+}
+
+// newStackB is the stack for a benchmark: budgets too large to wait for,
+// the cache on or off, ten repositories r0..r9.
+func newStackB(b *testing.B, cached bool) *stack {
+	s := buildStack(b, func(c *ratelimit.Config) { c.PointsPerMinute = 1 << 30 }, cached)
+	s.fake.SetRate("core", 1<<30, 1<<30, time.Now().Add(time.Hour))
+	for i := range 10 {
+		s.fake.AddRepo(fakegithub.Repo{Owner: "octo", Name: fmt.Sprintf("r%d", i), DefaultBranch: "main"})
+	}
+	return s
+}
+
+func buildStack(t testing.TB, tune func(*ratelimit.Config), cached bool) *stack {
 	fake := fakegithub.New(token)
 	u, _ := url.Parse(fake.Start())
 	t.Cleanup(fake.Close)
@@ -43,8 +59,11 @@ func newStack(t *testing.T, tune func(*ratelimit.Config)) *stack {
 		tune(&cfg)
 	}
 	lim := ratelimit.New(cfg, nil, nil)
-	client, err := github.NewClient(github.Options{Token: token, APIURL: u, UserAgent: "ghmcp/test", Limiter: lim,
-		Cache: ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey(token)})})
+	var cache *ratelimit.Cache
+	if cached {
+		cache = ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey(token)})
+	}
+	client, err := github.NewClient(github.Options{Token: token, APIURL: u, UserAgent: "ghmcp/test", Limiter: lim, Cache: cache})
 	if err != nil {
 		t.Fatal(err)
 	}

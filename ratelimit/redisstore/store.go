@@ -56,7 +56,7 @@ type Options struct {
 	// Clock, if set, replaces Redis's clock (tests); every process sharing
 	// the store must then use the same one.
 	Clock ratelimit.Clock
-	// Timeout bounds each Redis call (default 500ms): past it, the call
+	// Timeout bounds each Redis call (default 1s): past it, the call
 	// fails and ratelimit.Failover falls back to local limits.
 	Timeout time.Duration
 	// Logger receives renewal failures; nil discards them.
@@ -102,7 +102,7 @@ func New(opts Options) (*Store, error) {
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
-		timeout = 500 * time.Millisecond
+		timeout = time.Second
 	}
 	ro.DialTimeout, ro.ReadTimeout, ro.WriteTimeout = timeout, timeout, timeout
 	ro.PoolTimeout = 2 * timeout
@@ -112,6 +112,10 @@ func New(opts Options) (*Store, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	// go-redis prints its connection failures to stderr through a logger of
+	// its own, one per process; they are ours to report (Failover warns
+	// once per outage, with the error).
+	quietDriver.Do(func() { redis.SetLogger(discardLogger{}) })
 	// {…} is a hash tag: in a Redis Cluster all keys of a token share a slot.
 	p := "ghmcp:{" + opts.TokenKey + "}:"
 	var id [6]byte
@@ -131,6 +135,12 @@ func New(opts Options) (*Store, error) {
 	go s.renewLoop()
 	return s, nil
 }
+
+var quietDriver sync.Once
+
+type discardLogger struct{}
+
+func (discardLogger) Printf(context.Context, string, ...any) {}
 
 // Kind returns "redis".
 func (s *Store) Kind() string { return "redis" }

@@ -23,7 +23,7 @@ var tokenKeys atomic.Int64
 // sharing a server do not see each other's state.
 func newStore(t *testing.T, srv *redistest.Server, clock ratelimit.Clock, key string) *redisstore.Store {
 	t.Helper()
-	s, err := redisstore.New(redisstore.Options{URL: srv.URL(), TokenKey: key, Clock: clock})
+	s, err := redisstore.New(redisstore.Options{URL: srv.URL(), TokenKey: key, Clock: clock, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
