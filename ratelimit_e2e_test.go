@@ -201,7 +201,7 @@ func TestProcessesShareLimits(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	const ttl = 2 * time.Second
+	const ttl = 3 * time.Second
 	env := []string{"GHMCP_REDIS_URL=" + redis.URL(), "GHMCP_LEASE_TTL=" + ttl.String()}
 	procs := make([]*ghmcpProc, 4)
 	for i := range procs {
