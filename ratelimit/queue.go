@@ -133,11 +133,14 @@ func (l *Limiter) awaitGate(ctx context.Context, w *waiter, d time.Duration, rea
 			return false, ctx.Err()
 		}
 	}
-	attrs := []any{}
-	if reason == ReasonPrimary {
-		attrs = append(attrs, "resource", w.ticket.Resource)
+	switch reason {
+	case ReasonConcurrency, ReasonWriteInFlight:
+		// A poll for what another process holds: not a wait of its own.
+	case ReasonPrimary:
+		l.logWait(d, reason, "resource", w.ticket.Resource)
+	default:
+		l.logWait(d, reason)
 	}
-	l.logWait(d, reason, attrs...)
 	if _, ok := l.clock.(SystemClock); ok {
 		t := time.NewTimer(d)
 		defer t.Stop()
