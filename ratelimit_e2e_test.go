@@ -283,3 +283,28 @@ func TestProcessesShareLimits(t *testing.T) {
 		t.Errorf("after the burst, shared_in_flight = %v: the victim's leases did not expire", got["shared_in_flight"])
 	}
 }
+
+// TestLimiterFlagErrors: the limiter's flags fail fast with one line, and a
+// bad Redis URL is not echoed (it may carry a password).
+func TestLimiterFlagErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args    []string
+		env     map[string]string
+		wantErr string
+	}{
+		{args: []string{"--redis-url", "http://:s3cret@example.com"}, wantErr: "invalid Redis URL: want redis://"},
+		{env: map[string]string{"GHMCP_REDIS_URL": "redis://:s3cret@host:notaport/0"}, wantErr: "invalid Redis URL"},
+		{args: []string{"--lease-ttl", "10ms"}, wantErr: "--lease-ttl must be at least 1s"},
+		{args: []string{"--points-per-minute", "0"}, wantErr: "must be positive"},
+		{args: []string{"--cache-entries", "-1"}, wantErr: "--cache-entries not negative"},
+	} {
+		var stdout, stderr strings.Builder
+		code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr, envMap(tt.env))
+		if code != exitUsage || !strings.Contains(stderr.String(), tt.wantErr) || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%v %v: exit %d, stderr %q; want exit 2 and one line with %q", tt.args, tt.env, code, stderr.String(), tt.wantErr)
+		}
+		if strings.Contains(stderr.String(), "s3cret") {
+			t.Errorf("%v: the password is echoed: %q", tt.args, stderr.String())
+		}
+	}
+}
