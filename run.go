@@ -22,6 +22,7 @@ import (
 	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/ratelimit"
+	"github.com/ghmcp/ghmcp/ratelimit/redisstore"
 	"github.com/ghmcp/ghmcp/tools"
 )
 
@@ -50,6 +51,11 @@ type config struct {
 	repos *allowlist.List
 	// contentFilter is --content-filter: on unless "off".
 	contentFilter bool
+	// redisURL, if set, shares the limits with every ghmcp process using
+	// the same token (run opens it into limits.Store).
+	redisURL string
+	// cacheEntries bounds the conditional-request cache; 0 turns it off.
+	cacheEntries int
 }
 
 // run is the whole program; main only supplies the process's streams,
@@ -73,6 +79,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	redactor := redact.New(cfg.token)
 	logger := slog.New(redactor.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: cfg.logLevel})))
 
+	if cfg.redisURL != "" && cfg.token != "" {
+		store, err := redisstore.New(redisstore.Options{URL: cfg.redisURL, TokenKey: ratelimit.TokenKey(cfg.token), Logger: logger})
+		if err != nil {
+			fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
+			return exitUsage
+		}
+		defer store.Close()
+		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if err := store.Ping(pingCtx); err != nil {
+			logger.Warn("Redis does not answer; using conservative local limits until it does", "error", err)
+		}
+		cancel()
+		cfg.limits.Store = ratelimit.NewFailover(store, nil, logger)
+	}
+
 	srv, err := newServer(cfg, redactor, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
@@ -82,7 +103,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		logger.Warn("no GitHub token: tools are listed but every call will fail; set GITHUB_PERSONAL_ACCESS_TOKEN")
 	}
 	logger.Info("ghmcp serving on stdio", "version", version(), "api_url", cfg.apiURL.String(), "read_only", cfg.readOnly,
-		"repos", cfg.repos.String(), "content_filter", cfg.contentFilter)
+		"repos", cfg.repos.String(), "content_filter", cfg.contentFilter, "limits", storeKind(cfg.limits.Store))
 
 	stdio := server.NewStdioServer(srv)
 	stdio.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
@@ -114,11 +135,16 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	}
 	perms := github.NewPermissions(cfg.token, tools.NeedOf(named), logger)
 	limiter := ratelimit.New(cfg.limits, nil, logger)
+	var cache *ratelimit.Cache
+	if cfg.cacheEntries > 0 {
+		cache = ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey(cfg.token), MaxEntries: cfg.cacheEntries})
+	}
 	client, err := github.NewClient(github.Options{
 		Token:       cfg.token,
 		APIURL:      cfg.apiURL,
 		UserAgent:   "ghmcp/" + version(),
 		Limiter:     limiter,
+		Cache:       cache,
 		ReadOnly:    cfg.readOnly,
 		Permissions: perms,
 	})
@@ -229,6 +255,12 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 	toolList := fs.String("tools", env("GHMCP_TOOLS", ""), "comma-separated tool names to offer instead of whole toolsets (env GHMCP_TOOLS)")
 	repos := fs.String("repos", env("GHMCP_REPOS", ""), "comma-separated repositories the tools may use, as owner/name or owner/*; default all the token reaches (env GHMCP_REPOS)")
 	contentFilter := fs.String("content-filter", env("GHMCP_CONTENT_FILTER", "on"), "on: make invisible and direction-changing characters visible and remove hidden HTML comments in text from GitHub; off: pass it unchanged (env GHMCP_CONTENT_FILTER)")
+	redisURL := fs.String("redis-url", env("GHMCP_REDIS_URL", ""), "share the rate limits with every ghmcp process using the same token through this Redis, e.g. redis://127.0.0.1:6379/0 (env GHMCP_REDIS_URL)")
+	leaseTTL := fs.Duration("lease-ttl", envDuration(getenv("GHMCP_LEASE_TTL"), def.LeaseTTL), "with Redis: how long the slots of a ghmcp process that died stay taken (env GHMCP_LEASE_TTL)")
+	points := fs.Int("points-per-minute", envInt(getenv("GHMCP_POINTS_PER_MINUTE"), def.PointsPerMinute), "GitHub's secondary budget of points a minute: reads cost 1, writes 5 (env GHMCP_POINTS_PER_MINUTE)")
+	contentMin := fs.Int("content-per-minute", envInt(getenv("GHMCP_CONTENT_PER_MINUTE"), def.ContentPerMinute), "most content-creating requests a minute (env GHMCP_CONTENT_PER_MINUTE)")
+	contentHour := fs.Int("content-per-hour", envInt(getenv("GHMCP_CONTENT_PER_HOUR"), def.ContentPerHour), "most content-creating requests an hour (env GHMCP_CONTENT_PER_HOUR)")
+	cacheEntries := fs.Int("cache-entries", envInt(getenv("GHMCP_CACHE_ENTRIES"), 1000), "GET answers kept for conditional requests (a 304 costs no budget); 0 turns the cache off (env GHMCP_CACHE_ENTRIES)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	help := fs.Bool("help", false, "print this help and exit")
 	fs.BoolVar(help, "h", false, "print this help and exit")
@@ -285,8 +317,20 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 	default:
 		return usageErr("invalid --content-filter %q: want on or off", *contentFilter)
 	}
+	if *redisURL != "" {
+		if err := redisstore.CheckURL(*redisURL); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	if *leaseTTL < time.Second {
+		return usageErr("--lease-ttl must be at least 1s, got %v", *leaseTTL)
+	}
+	if *points < 1 || *contentMin < 1 || *contentHour < 1 || *cacheEntries < 0 {
+		return usageErr("--points-per-minute, --content-per-minute and --content-per-hour must be positive, and --cache-entries not negative")
+	}
 	limits := def
 	limits.MaxWait, limits.MaxConcurrent, limits.WriteSpacing = *maxWait, *maxConc, *spacing
+	limits.LeaseTTL, limits.PointsPerMinute, limits.ContentPerMinute, limits.ContentPerHour = *leaseTTL, *points, *contentMin, *contentHour
 	if *spacing == 0 {
 		limits.WriteSpacing = -1 // explicit zero: no spacing
 	}
@@ -297,7 +341,15 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 		}
 	}
 	return config{token: token, apiURL: u, logLevel: level, logFile: *logFile, readOnly: *readOnly, limits: limits,
-		selection: sel, repos: allow, contentFilter: filter}, 0, false
+		selection: sel, repos: allow, contentFilter: filter, redisURL: *redisURL, cacheEntries: *cacheEntries}, 0, false
+}
+
+// storeKind names where the rate limits are kept, for the start-up log.
+func storeKind(s ratelimit.Store) string {
+	if s == nil {
+		return "memory"
+	}
+	return s.Kind()
 }
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
