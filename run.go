@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -56,6 +57,8 @@ type config struct {
 	redisURL string
 	// cacheEntries bounds the conditional-request cache; 0 turns it off.
 	cacheEntries int
+	// dynamic starts with enable_toolset alone (--dynamic-toolsets).
+	dynamic bool
 }
 
 // run is the whole program; main only supplies the process's streams,
@@ -163,22 +166,25 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	if err != nil {
 		return nil, err
 	}
-	checks := map[string]func(any) error{}
+	checks := &toolChecks{m: map[string]func(any) error{}}
 	for _, t := range selected {
-		checks[t.Def.Name] = t.Check
+		checks.set(t.Def.Name, t.Check)
 	}
 	hooks := &server.Hooks{}
 	hooks.AddAfterCallTool(func(ctx context.Context, id any, req *mcp.CallToolRequest, result any) {
 		preferOurMessage(checks, req, result)
 	})
 	srv := server.NewMCPServer("ghmcp", version(),
-		server.WithToolCapabilities(false),
+		server.WithToolCapabilities(cfg.dynamic),
 		// The JSON Schema check runs first; ghmcp's own checks stay (the
 		// schema is advisory to clients, and ours name the fix).
 		server.WithInputSchemaValidation(),
 		server.WithToolHandlerMiddleware(recoverTools(redactor, logger)),
 		server.WithHooks(hooks),
 	)
+	if cfg.dynamic {
+		selected = []tools.Tool{dynamicToolset(cfg, deps, srv, checks)}
+	}
 	for _, t := range selected {
 		srv.AddTool(t.Def, t.Handler)
 	}
@@ -196,7 +202,7 @@ const schemaFailure = "input schema validation failed"
 // version. It runs as an after-call hook, which mcp-go calls with the
 // result before encoding it (TestSchemaValidationAtEveryProtocolVersion
 // holds mcp-go to that).
-func preferOurMessage(checks map[string]func(any) error, req *mcp.CallToolRequest, result any) {
+func preferOurMessage(checks *toolChecks, req *mcp.CallToolRequest, result any) {
 	res, ok := result.(*mcp.CallToolResult)
 	if !ok || res == nil || !res.IsError || len(res.Content) != 1 {
 		return
@@ -205,7 +211,7 @@ func preferOurMessage(checks map[string]func(any) error, req *mcp.CallToolReques
 	if !ok || !strings.HasPrefix(tc.Text, schemaFailure) {
 		return
 	}
-	check := checks[req.Params.Name]
+	check := checks.get(req.Params.Name)
 	if check == nil {
 		return
 	}
@@ -260,6 +266,7 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 	points := fs.Int("points-per-minute", envInt(getenv("GHMCP_POINTS_PER_MINUTE"), def.PointsPerMinute), "GitHub's secondary budget of points a minute: reads cost 1, writes 5 (env GHMCP_POINTS_PER_MINUTE)")
 	contentMin := fs.Int("content-per-minute", envInt(getenv("GHMCP_CONTENT_PER_MINUTE"), def.ContentPerMinute), "most content-creating requests a minute (env GHMCP_CONTENT_PER_MINUTE)")
 	contentHour := fs.Int("content-per-hour", envInt(getenv("GHMCP_CONTENT_PER_HOUR"), def.ContentPerHour), "most content-creating requests an hour (env GHMCP_CONTENT_PER_HOUR)")
+	dynamic := fs.Bool("dynamic-toolsets", envBool(getenv("GHMCP_DYNAMIC_TOOLSETS")), "start with one tool, enable_toolset, that lists the toolsets (those of --toolsets if given, else all) and enables them on request, for hosts that follow notifications/tools/list_changed (env GHMCP_DYNAMIC_TOOLSETS)")
 	cacheEntries := fs.Int("cache-entries", envInt(getenv("GHMCP_CACHE_ENTRIES"), 1000), "GET answers kept for conditional requests (a 304 costs no budget); 0 turns the cache off (env GHMCP_CACHE_ENTRIES)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	help := fs.Bool("help", false, "print this help and exit")
@@ -341,7 +348,46 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 		}
 	}
 	return config{token: token, apiURL: u, logLevel: level, logFile: *logFile, readOnly: *readOnly, limits: limits,
-		selection: sel, repos: allow, contentFilter: filter, redisURL: *redisURL, cacheEntries: *cacheEntries}, 0, false
+		selection: sel, repos: allow, contentFilter: filter, redisURL: *redisURL, cacheEntries: *cacheEntries, dynamic: *dynamic}, 0, false
+}
+
+// dynamicToolset builds enable_toolset over the tools --dynamic-toolsets
+// may offer: those of --toolsets when given (else every toolset), read-only
+// ones under --read-only. Enabled tools get the same argument checks.
+func dynamicToolset(cfg config, deps tools.Deps, srv *server.MCPServer, checks *toolChecks) tools.Tool {
+	sel := cfg.selection
+	sel.Tools = nil
+	if len(sel.Toolsets) == 0 {
+		sel.Toolsets = []string{"all"}
+	}
+	candidates, _ := tools.Select(tools.All(deps), sel) // names were checked at start-up
+	return tools.EnableToolset(deps, candidates, func(ts []tools.Tool) {
+		add := make([]server.ServerTool, 0, len(ts))
+		for _, t := range ts {
+			checks.set(t.Def.Name, t.Check)
+			add = append(add, server.ServerTool{Tool: t.Def, Handler: t.Handler})
+		}
+		srv.AddTools(add...)
+	})
+}
+
+// toolChecks are the offered tools' argument checks by tool name; tools
+// enabled later (--dynamic-toolsets) add theirs while calls run.
+type toolChecks struct {
+	mu sync.Mutex
+	m  map[string]func(any) error
+}
+
+func (c *toolChecks) set(name string, check func(any) error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[name] = check
+}
+
+func (c *toolChecks) get(name string) func(any) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[name]
 }
 
 // storeKind names where the rate limits are kept, for the start-up log.
