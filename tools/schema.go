@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/jsonschema-go/jsonschema"
 )
@@ -26,9 +27,28 @@ import (
 //	items=MAX                   most elements in a list
 //	default=V                   default value shown to the model
 
+// schemas memoizes schemaFor: a schema is a pure function of its Go type,
+// and deriving it by reflection is most of what building the tools costs
+// at start-up, which builds them more than once (to check the selection,
+// to learn what the tools need, then for real).
+var schemas sync.Map // reflect.Type -> json.RawMessage
+
 // schemaFor returns the JSON Schema for T as raw JSON.
 func schemaFor[T any]() (json.RawMessage, error) {
 	t := reflect.TypeFor[T]()
+	if raw, ok := schemas.Load(t); ok {
+		return slices.Clone(raw.(json.RawMessage)), nil // callers own theirs
+	}
+	raw, err := deriveSchema(t)
+	if err != nil {
+		return nil, err
+	}
+	schemas.Store(t, slices.Clone(raw))
+	return raw, nil
+}
+
+// deriveSchema derives the JSON Schema of t.
+func deriveSchema(t reflect.Type) (json.RawMessage, error) {
 	s, err := jsonschema.ForType(t, &jsonschema.ForOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("schema for %s: %w", t, err)
