@@ -59,6 +59,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 		if err != nil {
 			if ctx.Err() != nil {
+				if write && sent {
+					// The caller gave up, but GitHub may have applied the write.
+					l.log.WarnContext(ctx, "write cancelled after it was sent; GitHub may have applied it", "method", req.Method, "path", req.URL.Path)
+				}
 				return nil, ctx.Err()
 			}
 			if write && sent {
@@ -91,7 +95,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			kind, wait := l.limitWait(resp)
 			if kind == KindSecondary {
 				until := l.pause(wait)
-				l.log.Warn("rate limit: GitHub secondary limit hit; pausing all requests", "until", until.UTC().Format(time.RFC3339), "wait", wait.String())
+				l.log.WarnContext(ctx, "rate limit: GitHub secondary limit hit; pausing all requests", "until", until.UTC().Format(time.RFC3339), "wait", wait.String())
 			}
 			if attempt >= l.cfg.MaxRetries {
 				return nil, &LimitError{Kind: kind, Resource: resource, RetryAt: l.clock.Now().Add(wait), Wait: wait}
@@ -194,8 +198,8 @@ func (l *Limiter) sleepRetry(ctx context.Context, b *backoff.ExponentialBackOff,
 	if err != nil {
 		attrs = append(attrs, "error", err.Error())
 	}
-	l.log.Debug("retrying", append([]any{"reason", reason, "after", d.String()}, attrs...)...)
-	l.logWait(d, "retry after "+reason)
+	l.log.DebugContext(ctx, "retrying", append([]any{"reason", reason, "after", d.String()}, attrs...)...)
+	l.logWait(ctx, d, "retry after "+reason)
 	l.count(func(s *Stats) { s.Retries++ })
 	return l.clock.Sleep(ctx, d)
 }
