@@ -22,6 +22,11 @@ var commandUsage = []struct{ name, usage string }{
 	{"resetlog", "resetlog"},
 	{"stats", "stats"},
 	{"issues", "issues OWNER/NAME"},
+	{"file", "file add OWNER/NAME PATH TEXT [ref=BRANCH]"},
+	{"branch", "branch add OWNER/NAME BRANCH"},
+	{"comment", "comment add OWNER/NAME NUMBER LOGIN TEXT"},
+	{"pull", "pull add OWNER/NAME TITLE [head=BRANCH] [base=BRANCH] [author=LOGIN] [labels=A,B] [body=TEXT] [diff=TEXT] [merged=RFC3339] [closed]"},
+	{"release", "release add OWNER/NAME TAG [published=RFC3339]"},
 }
 
 // Command runs one command of the fake's text interface, meant for
@@ -95,6 +100,8 @@ func (s *Server) Command(args []string) (string, error) {
 			st.Requests, st.Writes, st.SecondaryRejections, st.PrimaryRejections, st.NotModified, st.MaxInFlight, st.DuplicateWrites)
 	case "issues":
 		out, err = s.cmdIssues(rest)
+	case "file", "branch", "comment", "pull", "release":
+		out, err = s.hostCommand(name, rest) // hostcontext.go
 	default:
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}

@@ -61,6 +61,7 @@ type Server struct {
 	lastWrite   time.Time
 	recentWrite []time.Time // accepted writes in the last minute, oldest first
 	applied     map[string]bool
+	hostState   *hostState // files, branches, comments, pulls, releases (hostcontext.go)
 
 	ts *httptest.Server
 }
@@ -103,6 +104,15 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /repos/{owner}/{repo}", s.getRepo)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/issues", s.createIssue)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}", s.getIssue)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/contents/{path...}", s.getContents)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/branches", s.listBranches)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", s.listComments)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls", s.listPulls)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}", s.getPull)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/releases/latest", s.getRelease)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/releases/tags/{tag}", s.getRelease)
+	mux.HandleFunc("GET /user/repos", s.listViewerRepos)
+	mux.HandleFunc("GET /search/repositories", s.searchRepos)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
 	})
