@@ -44,7 +44,7 @@ type hostLog struct {
 type hostLogState struct {
 	srv     atomic.Pointer[server.MCPServer]
 	optedIn atomic.Value // server.ClientSession that called logging/setLevel
-	mu      sync.Mutex             // guards buf, written by enc
+	mu      sync.Mutex   // guards buf, written by enc
 	buf     bytes.Buffer
 }
 
