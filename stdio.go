@@ -22,6 +22,7 @@ type inflight struct {
 	mu        sync.Mutex
 	ids       map[string]bool
 	cancelled map[string]bool // cancelled by the host while in flight (cancel.go)
+	version   string          // protocol version of the last initialize (protocol.go)
 	changed   chan struct{}   // closed and replaced on every change
 }
 
@@ -65,6 +66,9 @@ func (f *inflight) sawInput(line []byte) {
 	switch {
 	case m.Method == "notifications/cancelled":
 		f.cancel(m.Params.RequestID) // no answer will come
+	case m.Method == "initialize":
+		f.sawInitialize(line) // protocol.go
+		f.set(m.ID, true)
 	case m.Method != "" && len(m.ID) > 0:
 		f.set(m.ID, true)
 	}

@@ -11,6 +11,7 @@ import (
 
 	gh "github.com/google/go-github/v62/github"
 	"github.com/mark3labs/mcp-go/mcp"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/ghmcp/ghmcp/tools"
 )
@@ -29,8 +30,9 @@ type Completer struct {
 	ttl time.Duration
 	now func() time.Time
 
-	mu    sync.Mutex
-	cache map[string]cacheEntry
+	mu     sync.Mutex
+	cache  map[string]cacheEntry
+	flight singleflight.Group // one fetch per key, however many ask at once
 }
 
 type cacheEntry struct {
@@ -108,7 +110,7 @@ func matching(values []string, prefix string) *mcp.Completion {
 }
 
 // cached returns the values under key, fetching them with f when missing
-// or stale.
+// or stale; concurrent callers share one fetch.
 func (c *Completer) cached(key string, f func() ([]string, error)) ([]string, error) {
 	c.mu.Lock()
 	e, ok := c.cache[key]
@@ -116,17 +118,23 @@ func (c *Completer) cached(key string, f func() ([]string, error)) ([]string, er
 	if ok && c.now().Sub(e.at) < c.ttl {
 		return e.values, nil
 	}
-	values, err := f()
+	v, err, _ := c.flight.Do(key, func() (any, error) {
+		values, err := f()
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if len(c.cache) >= maxCacheEntries {
+			clear(c.cache)
+		}
+		c.cache[key] = cacheEntry{at: c.now(), values: values}
+		c.mu.Unlock()
+		return values, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if len(c.cache) >= maxCacheEntries {
-		clear(c.cache)
-	}
-	c.cache[key] = cacheEntry{at: c.now(), values: values}
-	c.mu.Unlock()
-	return values, nil
+	return v.([]string), nil
 }
 
 // viewerRepos returns the full names of the viewer's most recently pushed

@@ -27,6 +27,7 @@ var commandUsage = []struct{ name, usage string }{
 	{"comment", "comment add OWNER/NAME NUMBER LOGIN TEXT"},
 	{"pull", "pull add OWNER/NAME TITLE [head=BRANCH] [base=BRANCH] [author=LOGIN] [labels=A,B] [body=TEXT] [diff=TEXT] [merged=RFC3339] [closed]"},
 	{"release", "release add OWNER/NAME TAG [published=RFC3339]"},
+	{"demo", "demo"},
 }
 
 // Command runs one command of the fake's text interface, meant for
@@ -102,6 +103,11 @@ func (s *Server) Command(args []string) (string, error) {
 		out, err = s.cmdIssues(rest)
 	case "file", "branch", "comment", "pull", "release":
 		out, err = s.hostCommand(name, rest) // hostcontext.go
+	case "demo":
+		if len(rest) != 0 {
+			return "", usage(name)
+		}
+		s.AddDemo()
 	default:
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}

@@ -127,15 +127,18 @@ func (s *Server) addBranch(st *repoState, branch string) {
 }
 
 // AddComment adds a comment by author to issue or pull request number of
-// owner/repo.
-func (s *Server) AddComment(owner, repo string, number int, author, body string) {
+// owner/repo, made at (now if zero).
+func (s *Server) AddComment(owner, repo string, number int, author, body string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.mustRepo(owner, repo, "AddComment")
+	if at.IsZero() {
+		at = s.now()
+	}
 	s.nextID++
 	key := fmt.Sprintf("%s#%d", repoKey(owner, repo), number)
 	h := s.host()
-	h.comments[key] = append(h.comments[key], commentState{id: s.nextID, author: author, body: body, created: s.now()})
+	h.comments[key] = append(h.comments[key], commentState{id: s.nextID, author: author, body: body, created: at})
 }
 
 // AddPull opens (or records merged or closed) a pull request in
@@ -724,7 +727,7 @@ func (s *Server) hostCommand(name string, args []string) (string, error) {
 		if err != nil {
 			return "", usage(name)
 		}
-		s.AddComment(owner, repo, n, pos[1], pos[2])
+		s.AddComment(owner, repo, n, pos[1], pos[2], time.Time{})
 	case "pull":
 		merged, err := parseTime("merged")
 		if err != nil {
@@ -772,8 +775,8 @@ func (s *Server) AddDemo() {
 	st.issues = append(st.issues, &issueState{Issue: Issue{Number: len(st.issues) + 1, Title: "Crash on start", Body: "It crashes when started without a config file.", State: "open", Labels: []string{"bug"}}, id: s.nextID, author: "alice", created: at(12)})
 	n := len(st.issues)
 	s.mu.Unlock()
-	s.AddComment("octo", "hello", n, "octocat", "Which version?")
-	s.AddComment("octo", "hello", n, "alice", "v1.0.0 on Linux.")
+	s.AddComment("octo", "hello", n, "octocat", "Which version?", at(12).Add(time.Hour))
+	s.AddComment("octo", "hello", n, "alice", "v1.0.0 on Linux.", at(13))
 
 	s.AddPull("octo", "hello", Pull{Title: "Say hello loudly", Body: "Makes the greeting louder.", Author: "alice", Head: "feature", Labels: []string{"enhancement"},
 		Diff: "diff --git a/README.md b/README.md\nindex 3b18e51..a5c1966 100644\n--- a/README.md\n+++ b/README.md\n@@ -1,3 +1,3 @@\n # hello\n \n-Says hello.\n+Says hello, loudly.\n"})
