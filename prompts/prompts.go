@@ -68,6 +68,9 @@ func parseTarget(args map[string]string, withNumber bool) (target, error) {
 		if err != nil {
 			return t, &tools.ArgError{Arg: "number", Problem: fmt.Sprintf("must be a number, got %q", args["number"]), Example: `"42"`}
 		}
+		if n < 1 {
+			return t, &tools.ArgError{Arg: "number", Problem: fmt.Sprintf("is %d; it must be at least 1", n)}
+		}
 		t.Number = n
 	}
 	return t, tools.Validate(&t)

@@ -133,6 +133,15 @@ type numberArgs struct {
 	Number int `json:"number" ghmcp:"range=1.."`
 }
 
+// check validates the arguments; the range rule lets zero pass as "not
+// given", which a number in a URI never is.
+func (a *numberArgs) check() error {
+	if a.Number < 1 {
+		return &tools.ArgError{Arg: "number", Problem: fmt.Sprintf("is %d; it must be at least 1", a.Number)}
+	}
+	return tools.Validate(a)
+}
+
 // parse splits a repo:// URI into owner, repo, the kind of resource
 // ("contents", "issues", "pulls"), the rest of the path (unescaped) and
 // the query.
@@ -298,7 +307,7 @@ func (r Reader) readIssue(ctx context.Context, req mcp.ReadResourceRequest) ([]m
 // https://docs.github.com/rest/issues/issues#get-an-issue
 // https://docs.github.com/rest/issues/comments#list-issue-comments
 func (r Reader) Issue(ctx context.Context, owner, repo string, n int) (string, error) {
-	if err := tools.Validate(&numberArgs{repoArgs{owner, repo}, n}); err != nil {
+	if err := (&numberArgs{repoArgs{owner, repo}, n}).check(); err != nil {
 		return "", err
 	}
 	ref := fmt.Sprintf("%s/%s#%d", owner, repo, n)
@@ -367,7 +376,7 @@ func (r Reader) readPull(ctx context.Context, req mcp.ReadResourceRequest) ([]mc
 // Pull renders a pull request's summary as Markdown and returns its diff.
 // https://docs.github.com/rest/pulls/pulls#get-a-pull-request
 func (r Reader) Pull(ctx context.Context, owner, repo string, n int) (summary, diff string, err error) {
-	if err := tools.Validate(&numberArgs{repoArgs{owner, repo}, n}); err != nil {
+	if err := (&numberArgs{repoArgs{owner, repo}, n}).check(); err != nil {
 		return "", "", err
 	}
 	ref := fmt.Sprintf("%s/%s#%d", owner, repo, n)
