@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 
@@ -138,45 +137,4 @@ func resultText(res *mcp.CallToolResult) string {
 		}
 	}
 	return ""
-}
-
-// directOut writes notifications straight to the host's stream, on the
-// caller's goroutine, through the same writer as the responses. mcp-go
-// queues notifications for a goroutine of their own, so one sent during a
-// request could reach the host after that request's response; progress
-// then names a finished request. Written directly, a notification sent
-// before a handler returns always precedes its response.
-type directOut struct {
-	w io.Writer
-}
-
-type directOutKey struct{}
-
-// hostContext is stdio's context function: it makes the stdio tap and the
-// direct writer known to every request.
-func hostContext(pending *inflight, out io.Writer) func(context.Context) context.Context {
-	return func(ctx context.Context) context.Context {
-		ctx = pending.intoContext(ctx)
-		return context.WithValue(ctx, directOutKey{}, &directOut{w: out})
-	}
-}
-
-// directOutFrom returns the direct writer of ctx, or nil.
-func directOutFrom(ctx context.Context) *directOut {
-	d, _ := ctx.Value(directOutKey{}).(*directOut)
-	return d
-}
-
-// notify writes one notification as one line in a single Write, which the
-// writer serialises with the responses.
-func (d *directOut) notify(method string, params map[string]any) error {
-	b, err := json.Marshal(mcp.JSONRPCNotification{
-		JSONRPC:      mcp.JSONRPC_VERSION,
-		Notification: mcp.Notification{Method: method, Params: mcp.NotificationParams{AdditionalFields: params}},
-	})
-	if err != nil {
-		return err
-	}
-	_, err = d.w.Write(append(b, '\n'))
-	return err
 }

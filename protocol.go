@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"sync"
 
@@ -92,38 +91,10 @@ func (p *protocol) rememberVersion(ctx context.Context, _ any, _ *mcp.Initialize
 	}
 }
 
-// sawInitialize records the version an initialize request will negotiate,
-// as the stdio tap reads it: requests a pipe sends right behind it (without
-// waiting for the answer, as a host should) are then shaped for that
-// version too, although mcp-go serves them concurrently with it.
-func (f *inflight) sawInitialize(line []byte) {
-	var m struct {
-		Params struct {
-			ProtocolVersion string `json:"protocolVersion"`
-		} `json:"params"`
-	}
-	if json.Unmarshal(line, &m) != nil {
-		return
-	}
-	f.mu.Lock()
-	f.version = mcp.NegotiateLegacyVersion(m.Params.ProtocolVersion)
-	f.mu.Unlock()
-}
-
-// legacyVersion is the version of the last initialize read, or "".
-func (f *inflight) legacyVersion() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.version
-}
-
 // version is the protocol revision of the request being handled.
 func (p *protocol) version(ctx context.Context) string {
 	if v := server.RequestProtocolVersion(ctx); v != "" {
 		return v
-	}
-	if f := inflightFrom(ctx); f != nil && f.legacyVersion() != "" {
-		return f.legacyVersion()
 	}
 	if s := server.ClientSessionFromContext(ctx); s != nil {
 		if v, ok := p.versions.Load(s.SessionID()); ok {

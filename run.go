@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pending := newInflight()
 	in := &tapReader{ctx: ctx, src: bufio.NewReader(stdin), f: pending}
 	out := &tapWriter{dst: stdout, f: pending}
-	stdio.SetContextFunc(hostContext(pending, out)) // cancellation, notifications in order (cancel.go)
+	stdio.SetContextFunc(hostContext(pending, out)) // cancellation, notifications in order (cancel.go, ordering.go)
 	err = stdio.Listen(ctx, in, out)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		logger.Error("server stopped", "error", err)

@@ -22,7 +22,7 @@ type inflight struct {
 	mu        sync.Mutex
 	ids       map[string]bool
 	cancelled map[string]bool // cancelled by the host while in flight (cancel.go)
-	version   string          // protocol version of the last initialize (protocol.go)
+	barrier   string          // a request the next line waits for (ordering.go)
 	changed   chan struct{}   // closed and replaced on every change
 }
 
@@ -66,9 +66,8 @@ func (f *inflight) sawInput(line []byte) {
 	switch {
 	case m.Method == "notifications/cancelled":
 		f.cancel(m.Params.RequestID) // no answer will come
-	case m.Method == "initialize":
-		f.sawInitialize(line) // protocol.go
-		f.set(m.ID, true)
+	case m.Method == "initialize" || m.Method == "logging/setLevel":
+		f.setBarrier(m.ID) // answered before the next line is read (ordering.go)
 	case m.Method != "" && len(m.ID) > 0:
 		f.set(m.ID, true)
 	}
@@ -118,6 +117,7 @@ type tapReader struct {
 
 func (r *tapReader) Read(p []byte) (int, error) {
 	if len(r.buf) == 0 && !r.done {
+		r.f.awaitBarrier(r.ctx)
 		line, err := r.src.ReadBytes('\n')
 		if len(line) > 0 {
 			r.f.sawInput(line)

@@ -54,6 +54,13 @@ var commandUsage = []struct{ name, usage string }{
 //	resetlog                    empty the request log
 //	stats                       the counters on one line
 //	issues OWNER/NAME           the issues, "#N STATE TITLE"
+//	file add OWNER/NAME PATH TEXT [ref=BRANCH]
+//	branch add OWNER/NAME BRANCH
+//	comment add OWNER/NAME NUMBER LOGIN TEXT
+//	pull add OWNER/NAME TITLE [head=B] [base=B] [author=L] [labels=A,B] [body=T] [diff=T] [merged=RFC3339] [closed]
+//	    prints the number
+//	release add OWNER/NAME TAG [published=RFC3339]
+//	demo                        the data set of AddDemo (hostcontext.go)
 func (s *Server) Command(args []string) (string, error) {
 	if len(args) == 0 {
 		return "", errors.New(commandHelp())
