@@ -2,8 +2,8 @@
 // 127.0.0.1 for clients outside go test, such as the TypeScript interop
 // client in interop/. It prints the base URL as its first line of output,
 // then reads fake commands from stdin, one per line, words separated by
-// spaces (see fakegithub.Server.Command), printing their output, and exits
-// when stdin closes.
+// spaces (see fakegithub.Server.Command), printing their output and then a
+// line "--" once the command has taken effect, and exits when stdin closes.
 //
 //	go run ./internal/fakegithub/cmd/fakegithub -token TOKEN -demo
 package main
@@ -34,13 +34,14 @@ func main() {
 	for in.Scan() {
 		args := strings.Fields(in.Text())
 		if len(args) == 0 {
+			fmt.Println("--")
 			continue
 		}
 		out, err := gh.Command(args)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "fakegithub:", err)
-			continue
 		}
 		fmt.Print(out)
+		fmt.Println("--")
 	}
 }
