@@ -80,6 +80,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	pending := newInflight()
 	in := &tapReader{ctx: ctx, src: bufio.NewReader(stdin), f: pending}
 	out := &tapWriter{dst: stdout, f: pending}
+	stdio.SetContextFunc(hostContext(pending, out)) // cancellation, notifications in order (cancel.go, ordering.go)
 	err = stdio.Listen(ctx, in, out)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		logger.Error("server stopped", "error", err)
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // newServer wires the limiter, the GitHub client and the tools into an MCP
 // server.
 func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*server.MCPServer, error) {
+	host := newHostLog()
+	logger = host.tee(logger, redactor) // records also reach the host (hostlog.go)
 	limiter := ratelimit.New(cfg.limits, nil, logger)
 	client, err := github.NewClient(github.Options{
 		Token:     cfg.token,
@@ -103,16 +106,19 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	if err != nil {
 		return nil, err
 	}
-	srv := server.NewMCPServer("ghmcp", version(),
+	deps := tools.Deps{GitHub: client, Logger: logger, Redact: redactor.String}
+	proto := newProtocol(deps, host) // logging, progress, cancellation, resources, prompts (protocol.go)
+	srv := server.NewMCPServer("ghmcp", version(), append([]server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithRecovery(),
-	)
-	for _, t := range tools.All(tools.Deps{GitHub: client, Logger: logger, Redact: redactor.String}) {
+	}, proto.options()...)...)
+	for _, t := range tools.All(deps) {
 		if cfg.readOnly && !t.ReadOnly {
 			continue
 		}
 		srv.AddTool(t.Def, t.Handler)
 	}
+	proto.register(srv)
 	return srv, nil
 }
 

@@ -19,13 +19,15 @@ const drainTimeout = 60 * time.Second
 // lets those requests finish instead of cancelling them. An idle server
 // still exits at once.
 type inflight struct {
-	mu      sync.Mutex
-	ids     map[string]bool
-	changed chan struct{} // closed and replaced on every change
+	mu        sync.Mutex
+	ids       map[string]bool
+	cancelled map[string]bool // cancelled by the host while in flight (cancel.go)
+	barrier   string          // a request the next line waits for (ordering.go)
+	changed   chan struct{}   // closed and replaced on every change
 }
 
 func newInflight() *inflight {
-	return &inflight{ids: map[string]bool{}, changed: make(chan struct{})}
+	return &inflight{ids: map[string]bool{}, cancelled: map[string]bool{}, changed: make(chan struct{})}
 }
 
 // message is the part of a JSON-RPC message that matters here.
@@ -63,7 +65,9 @@ func (f *inflight) sawInput(line []byte) {
 	}
 	switch {
 	case m.Method == "notifications/cancelled":
-		f.set(m.Params.RequestID, false) // no answer will come
+		f.cancel(m.Params.RequestID) // no answer will come
+	case m.Method == "initialize" || m.Method == "logging/setLevel":
+		f.setBarrier(m.ID) // answered before the next line is read (ordering.go)
 	case m.Method != "" && len(m.ID) > 0:
 		f.set(m.ID, true)
 	}
@@ -113,6 +117,7 @@ type tapReader struct {
 
 func (r *tapReader) Read(p []byte) (int, error) {
 	if len(r.buf) == 0 && !r.done {
+		r.f.awaitBarrier(r.ctx)
 		line, err := r.src.ReadBytes('\n')
 		if len(line) > 0 {
 			r.f.sawInput(line)
@@ -146,6 +151,9 @@ type tapWriter struct {
 func (w *tapWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if len(w.line) == 0 && w.f.dropAnswer(p) {
+		return len(p), nil // the host cancelled the request: no response (cancel.go)
+	}
 	n, err := w.dst.Write(p)
 	w.line = append(w.line, p[:n]...)
 	for {

@@ -234,10 +234,10 @@ func (l *Limiter) awaitGate(ctx context.Context, resource string) error {
 		}
 		if wait > l.cfg.MaxWait {
 			l.count(func(s *Stats) { s.FailedFast++ })
-			l.log.Warn("rate limit: failing fast", "kind", lerr.Kind, "resource", resource, "retry_at", lerr.RetryAt.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second).String())
+			l.log.WarnContext(ctx, "rate limit: failing fast", "kind", lerr.Kind, "resource", resource, "retry_at", lerr.RetryAt.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second).String())
 			return lerr
 		}
-		l.logWait(wait, lerr.Kind+" rate limit", "resource", resource)
+		l.logWait(ctx, wait, lerr.Kind+" rate limit", "resource", resource)
 		if err := l.clock.Sleep(ctx, wait); err != nil {
 			return err
 		}
@@ -283,7 +283,7 @@ func (l *Limiter) acquire(ctx context.Context, write bool) error {
 		wait := l.lastWrite.Add(l.cfg.WriteSpacing).Sub(l.clock.Now())
 		l.mu.Unlock()
 		if wait > 0 {
-			l.logWait(wait, "write spacing")
+			l.logWait(ctx, wait, "write spacing")
 			if err := l.clock.Sleep(ctx, wait); err != nil {
 				<-l.writeTurn
 				return err
@@ -416,12 +416,13 @@ func (l *Limiter) count(f func(*Stats)) {
 	l.mu.Unlock()
 }
 
-func (l *Limiter) logWait(d time.Duration, reason string, attrs ...any) {
+func (l *Limiter) logWait(ctx context.Context, d time.Duration, reason string, attrs ...any) {
 	l.count(func(s *Stats) { s.Waits++ })
+	observeWait(ctx, reason, d)
 	if d < time.Second {
 		return
 	}
-	l.log.Info("rate limit: waiting", append([]any{"reason", reason, "wait", d.Round(time.Millisecond).String()}, attrs...)...)
+	l.log.InfoContext(ctx, "rate limit: waiting", append([]any{"reason", reason, "wait", d.Round(time.Millisecond).String()}, attrs...)...)
 }
 
 type headerGetter interface{ Get(string) string }

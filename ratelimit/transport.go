@@ -78,7 +78,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				limitEnd = l.clock.Now().Add(wait)
 				if kind == KindSecondary {
 					limitEnd = l.pause(wait)
-					l.log.Warn("rate limit: GitHub secondary limit hit; pausing all requests", "until", limitEnd.UTC().Format(time.RFC3339), "wait", wait.String())
+					l.log.WarnContext(ctx, "rate limit: GitHub secondary limit hit; pausing all requests", "until", limitEnd.UTC().Format(time.RFC3339), "wait", wait.String())
 				}
 			}
 		}
@@ -93,6 +93,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			if write && sent {
 				// Even when the context ended: the write may have been applied.
+				if ctx.Err() != nil {
+					// The caller gave up; say so where the host can see it.
+					l.log.WarnContext(ctx, "write cancelled after it was sent; GitHub may have applied it", "method", req.Method, "path", req.URL.Path)
+				}
 				return nil, &AmbiguousWriteError{Method: req.Method, Path: req.URL.Path, Err: err}
 			}
 			if ctx.Err() != nil {
@@ -250,8 +254,8 @@ func (l *Limiter) sleepRetry(ctx context.Context, b **backoff.ExponentialBackOff
 	if err != nil {
 		attrs = append(attrs, "error", err.Error())
 	}
-	l.log.Debug("retrying", attrs...)
-	l.logWait(d, "retry after "+reason)
+	l.log.DebugContext(ctx, "retrying", attrs...)
+	l.logWait(ctx, d, "retry after "+reason)
 	return l.clock.Sleep(ctx, d)
 }
 
