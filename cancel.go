@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -31,20 +30,22 @@ import (
 // hook, which knows it, to the tool middleware, which does not.
 const requestIDHeader = "X-Ghmcp-Request-Id"
 
-// cancel records that the host cancelled request id: if it is in flight its
-// response will be dropped.
-func (f *inflight) cancel(id json.RawMessage) {
-	key := string(bytes.TrimSpace(id))
+// cancel records that the host cancelled request key (its id as idKey
+// writes it): if it is in flight its response will be dropped.
+func (f *inflight) cancel(key string) {
+	if key == "" {
+		return
+	}
 	f.mu.Lock()
 	if f.ids[key] {
 		f.cancelled[key] = true
 	}
 	f.mu.Unlock()
-	f.set(id, false) // no answer will come
+	f.set(key, false) // no answer will come
 }
 
 // isCancelled reports whether the host cancelled request key (its id as
-// JSON) while it was in flight.
+// idKey writes it) while it was in flight.
 func (f *inflight) isCancelled(key string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -58,7 +59,7 @@ func (f *inflight) dropAnswer(line []byte) bool {
 	if json.Unmarshal(line, &m) != nil || m.Method != "" || (m.Result == nil && m.Error == nil) {
 		return false
 	}
-	key := string(bytes.TrimSpace(m.ID))
+	key := idKey(m.ID)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.cancelled[key] {
@@ -83,16 +84,16 @@ func inflightFrom(ctx context.Context) *inflight {
 }
 
 // tagRequest is a BeforeCallTool hook: it hands the call's JSON-RPC id to
-// the middleware.
+// the middleware, as idKey writes it.
 func tagRequest(_ context.Context, id any, req *mcp.CallToolRequest) {
-	key, err := json.Marshal(id)
-	if err != nil {
+	key := idKey(id)
+	if key == "" {
 		return
 	}
 	if req.Header == nil {
 		req.Header = http.Header{}
 	}
-	req.Header.Set(requestIDHeader, string(key))
+	req.Header.Set(requestIDHeader, key)
 }
 
 // cancellation returns tool middleware that skips a call the host cancelled

@@ -2,13 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/ghmcp/ghmcp/internal/redact"
 )
 
 // TestTokenNeverLeaks runs the server with debug logging against a GitHub
@@ -49,6 +55,23 @@ func TestTokenNeverLeaks(t *testing.T) {
 	// The token as an argument value that fails validation is echoed in
 	// the error message; it must be masked there too.
 	fmt.Fprintf(&in, `{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_repository_details","arguments":{"owner":"%s/x","repo":"r"}}}`+"\n", id, token)
+	// JSON-RPC errors from mcp-go that quote the request: an unknown
+	// tool, an unknown method, an unparsable call; an argument the JSON
+	// Schema refuses; a string id echoed in an answer; an oversized
+	// message whose id is the token; the token as an unknown argument.
+	more := []string{
+		`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"TOKEN","arguments":{}}}`,
+		`{"jsonrpc":"2.0","id":%d,"method":"TOKEN"}`,
+		`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_repository_details","arguments":{"owner":"o","repo":"TOKEN.TOKEN.TOKEN"}}}`,
+		`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"create_issue","arguments":{"owner":"o","repo":"content","title":"x","labels":["TOKEN"],"milestone":"TOKEN"}}}`,
+		`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_repository_details","arguments":{"owner":"o","repo":"r","TOKEN":1}}}`,
+		`{"jsonrpc":"2.0","id":"TOKEN-%d","method":"ping"}`,
+		`{"jsonrpc":"2.0","id":"TOKEN-%d","method":"ping","params":{"pad":"` + strings.Repeat("p", MaxMessageBytes) + `"}}`,
+	}
+	for _, m := range more {
+		id++
+		fmt.Fprintf(&in, strings.ReplaceAll(m, "TOKEN", token)+"\n", id)
+	}
 
 	var stdout, stderr strings.Builder
 	env := map[string]string{"GITHUB_PERSONAL_ACCESS_TOKEN": token, "GITHUB_API_URL": gh.URL, "GHMCP_WRITE_SPACING": "1ms"}
@@ -59,6 +82,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	if n := strings.Count(stdout.String(), `"id":`); n != id+1 {
+		// one answer per request, the initialize included
 		t.Errorf("got %d responses, want %d:\n%s", n, id+1, stdout.String())
 	}
 	if !strings.Contains(stdout.String(), "[REDACTED]") {
@@ -72,5 +96,31 @@ func TestTokenNeverLeaks(t *testing.T) {
 		if strings.Contains(s, token[4:20]) {
 			t.Errorf("part of the token leaked on %s", name)
 		}
+	}
+}
+
+// TestPanicsAreRedacted panics with the token inside a tool call: the
+// model gets an isError result without it, the log gets it masked, and no
+// stack is printed.
+func TestPanicsAreRedacted(t *testing.T) {
+	const token = "ghp_panicCANARY0123456789ABCDEFGHIJKLMNO"
+	var logs strings.Builder
+	redactor := redact.New(token)
+	logger := slog.New(redactor.Handler(slog.NewTextHandler(&logs, nil)))
+	handler := recoverTools(redactor, logger)(func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		panic(fmt.Errorf("request with %s failed", token))
+	})
+	res, err := handler(context.Background(), mcp.CallToolRequest{})
+	if err != nil || res == nil || !res.IsError {
+		t.Fatalf("got %v, %v; want an isError result", res, err)
+	}
+	out, _ := json.Marshal(res)
+	for name, s := range map[string]string{"result": string(out), "log": logs.String()} {
+		if strings.Contains(s, token) || strings.Contains(s, "goroutine ") {
+			t.Errorf("the %s shows the token or a stack: %s", name, s)
+		}
+	}
+	if !strings.Contains(logs.String(), "[REDACTED]") {
+		t.Errorf("the panic was not logged redacted: %s", logs.String())
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ghmcp/ghmcp/internal/redact"
+	"github.com/ghmcp/ghmcp/tools"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and transcripts in testdata/")
@@ -111,6 +112,14 @@ func TestConfigErrors(t *testing.T) {
 		{name: "bad log level", args: []string{"--log-level", "loud"}, code: 2, wantErr: `invalid log level "loud"`},
 		{name: "stray argument", args: []string{"serve"}, code: 2, wantErr: `unexpected argument "serve"`},
 		{name: "concurrency out of range", args: []string{"--max-concurrent", "500"}, code: 2, wantErr: "between 1 and 100"},
+		{name: "unknown toolset", args: []string{"--toolsets", "repos,wiki"}, code: 2, wantErr: `ghmcp: unknown toolset "wiki" in --toolsets; known toolsets: context, repos, issues, pull_requests, actions, collaborators, search, or all (see ghmcp --help)`},
+		{name: "unknown toolset from the environment", env: map[string]string{"GHMCP_TOOLSETS": "admin"}, code: 2, wantErr: `unknown toolset "admin"`},
+		{name: "unknown tool", args: []string{"--tools", "get_repository_details,rm_rf"}, code: 2, wantErr: `ghmcp: unknown tool "rm_rf" in --tools; known tools: `},
+		{name: "write tool in read-only mode", args: []string{"--read-only", "--tools", "create_issue"}, code: 2, wantErr: `--tools names create_issue, which changes GitHub, but --read-only is set`},
+		{name: "bad repos pattern", args: []string{"--repos", "octo/hello,evil"}, code: 2, wantErr: `invalid --repos pattern "evil": want owner/name or owner/*`},
+		{name: "bad repos pattern from the environment", env: map[string]string{"GHMCP_REPOS": "*/*"}, code: 2, wantErr: `invalid --repos pattern "*/*"`},
+		{name: "bad content filter", args: []string{"--content-filter", "maybe"}, code: 2, wantErr: `invalid --content-filter "maybe": want on or off`},
+		{name: "bad content filter from the environment", env: map[string]string{"GHMCP_CONTENT_FILTER": "no"}, code: 2, wantErr: `invalid --content-filter "no"`},
 		{name: "version", args: []string{"--version"}, code: 0, wantOut: "ghmcp " + devVersion},
 		{name: "help", args: []string{"--help"}, code: 0, wantOut: "GITHUB_PERSONAL_ACCESS_TOKEN"},
 	}
@@ -141,4 +150,45 @@ func TestConfigErrors(t *testing.T) {
 
 func TestTranscripts(t *testing.T) {
 	testscript.Run(t, transcriptParams(t))
+}
+
+// TestToolSelection checks which tools --toolsets, --tools and
+// --read-only offer.
+func TestToolSelection(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "add_issue_comment,create_branch,create_issue,create_or_update_file,create_pull_request,get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_repository_details,list_branches,list_commits,list_issue_comments,list_issues,list_pull_request_reviews,list_pull_requests,list_releases,merge_pull_request,search_issues,search_repositories,submit_pull_request_review,update_issue,update_pull_request"},
+		{[]string{"--toolsets", "issues"}, "add_issue_comment,create_issue,get_issue,list_issue_comments,list_issues,search_issues,update_issue"},
+		{[]string{"--toolsets", "context,actions"}, "cancel_workflow_run,get_job_log,get_me,get_workflow_run,list_workflow_runs,list_workflows,rerun_failed_jobs,run_workflow"},
+		{[]string{"--toolsets", "collaborators,search"}, "add_collaborator,list_collaborators,remove_collaborator,search_code"},
+		{[]string{"--toolsets", "issues", "--tools", "get_repository_details,search_code"}, "get_repository_details,search_code"},
+		{[]string{"--read-only"}, "get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_repository_details,list_branches,list_commits,list_issue_comments,list_issues,list_pull_request_reviews,list_pull_requests,list_releases,search_issues,search_repositories"},
+		{[]string{"--read-only", "--toolsets", "issues"}, "get_issue,list_issue_comments,list_issues,search_issues"},
+	} {
+		var list struct {
+			Tools []mcp.Tool `json:"tools"`
+		}
+		if err := json.Unmarshal(toolsList(t, tt.args), &list); err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, tool := range list.Tools {
+			names = append(names, tool.Name)
+		}
+		if got := strings.Join(names, ","); got != tt.want {
+			t.Errorf("%q lists %q, want %q", tt.args, got, tt.want)
+		}
+	}
+	// all is every tool there is.
+	var list struct {
+		Tools []mcp.Tool `json:"tools"`
+	}
+	if err := json.Unmarshal(toolsList(t, []string{"--toolsets", "all"}), &list); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(list.Tools), len(tools.All(tools.Deps{})); got != want || want < 37 {
+		t.Errorf("--toolsets all lists %d tools, want all %d", got, want)
+	}
 }

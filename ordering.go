@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -70,10 +69,13 @@ const barrierTimeout = 10 * time.Second
 // line at once would otherwise race them, since mcp-go serves requests
 // concurrently, and a call could run before the handshake or the log level
 // it was sent after.
-func (f *inflight) setBarrier(id json.RawMessage) {
-	f.set(id, true)
+func (f *inflight) setBarrier(key string) {
+	if key == "" {
+		return
+	}
+	f.set(key, true)
 	f.mu.Lock()
-	f.barrier = string(bytes.TrimSpace(id))
+	f.barrier = key
 	f.mu.Unlock()
 }
 

@@ -46,10 +46,11 @@ func newProtocol(deps tools.Deps, host *hostLog) *protocol {
 	return &protocol{deps: deps, logger: logger, host: host}
 }
 
-// options are the server options for capabilities, hooks and middleware.
-// Middleware runs in the order given, after server.WithRecovery.
-func (p *protocol) options() []server.ServerOption {
-	hooks := &server.Hooks{}
+// options are the server options for capabilities, hooks and middleware;
+// they add their hooks to hooks, the server's one set (server.WithHooks
+// replaces any earlier set). Middleware runs in the order given, after
+// the options before these.
+func (p *protocol) options(hooks *server.Hooks) []server.ServerOption {
 	hooks.AddAfterInitialize(p.rememberVersion)
 	hooks.AddBeforeCallTool(tagRequest)
 	p.host.hooks(hooks)

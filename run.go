@@ -15,9 +15,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/ghmcp/ghmcp/github"
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/ratelimit"
 	"github.com/ghmcp/ghmcp/tools"
@@ -42,6 +44,12 @@ type config struct {
 	logFile  string
 	readOnly bool
 	limits   ratelimit.Config
+	// selection is which tools to offer (--toolsets, --tools, --read-only).
+	selection tools.Selection
+	// repos is the --repos allow-list; nil allows every repository.
+	repos *allowlist.List
+	// contentFilter is --content-filter: on unless "off".
+	contentFilter bool
 }
 
 // run is the whole program; main only supplies the process's streams,
@@ -73,13 +81,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cfg.token == "" {
 		logger.Warn("no GitHub token: tools are listed but every call will fail; set GITHUB_PERSONAL_ACCESS_TOKEN")
 	}
-	logger.Info("ghmcp serving on stdio", "version", version(), "api_url", cfg.apiURL.String(), "read_only", cfg.readOnly)
+	logger.Info("ghmcp serving on stdio", "version", version(), "api_url", cfg.apiURL.String(), "read_only", cfg.readOnly,
+		"repos", cfg.repos.String(), "content_filter", cfg.contentFilter)
 
 	stdio := server.NewStdioServer(srv)
 	stdio.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
 	pending := newInflight()
-	in := &tapReader{ctx: ctx, src: bufio.NewReader(stdin), f: pending}
-	out := &tapWriter{dst: stdout, f: pending}
+	// Every byte on stdout passes the redactor: tool results, JSON-RPC
+	// errors (which may quote a tool name or a panic), notifications.
+	out := &tapWriter{dst: stdout, f: pending, redact: redactor.String}
+	in := &tapReader{ctx: ctx, src: bufio.NewReaderSize(stdin, 64<<10), f: pending, out: out, logger: logger}
 	stdio.SetContextFunc(hostContext(pending, out)) // cancellation, notifications in order (cancel.go, ordering.go)
 	err = stdio.Listen(ctx, in, out)
 	if err != nil && !errors.Is(err, context.Canceled) {
@@ -93,33 +104,112 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // newServer wires the limiter, the GitHub client and the tools into an MCP
 // server.
 func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*server.MCPServer, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	host := newHostLog()
 	logger = host.tee(logger, redactor) // records also reach the host (hostlog.go)
+	// What the offered tools need decides the token warnings, and is known
+	// before the client exists: select once by name, then build for real.
+	named, err := tools.Select(tools.All(tools.Deps{}), cfg.selection)
+	if err != nil {
+		return nil, err
+	}
+	perms := github.NewPermissions(cfg.token, tools.NeedOf(named), logger)
 	limiter := ratelimit.New(cfg.limits, nil, logger)
 	client, err := github.NewClient(github.Options{
-		Token:     cfg.token,
-		APIURL:    cfg.apiURL,
-		UserAgent: "ghmcp/" + version(),
-		Limiter:   limiter,
-		ReadOnly:  cfg.readOnly,
+		Token:       cfg.token,
+		APIURL:      cfg.apiURL,
+		UserAgent:   "ghmcp/" + version(),
+		Limiter:     limiter,
+		ReadOnly:    cfg.readOnly,
+		Permissions: perms,
 	})
 	if err != nil {
 		return nil, err
 	}
-	deps := tools.Deps{GitHub: client, Logger: logger, Redact: redactor.String}
-	proto := newProtocol(deps, host) // logging, progress, cancellation, resources, prompts (protocol.go)
+	deps := tools.Deps{
+		GitHub:            client,
+		Logger:            logger,
+		Redact:            redactor.String,
+		Repos:             cfg.repos,
+		UnfilteredContent: !cfg.contentFilter,
+		Permissions:       perms,
+	}
+	selected, err := tools.Select(tools.All(deps), cfg.selection)
+	if err != nil {
+		return nil, err
+	}
+	checks := map[string]func(any) error{}
+	for _, t := range selected {
+		checks[t.Def.Name] = t.Check
+	}
+	hooks := &server.Hooks{}
+	hooks.AddAfterCallTool(func(ctx context.Context, id any, req *mcp.CallToolRequest, result any) {
+		preferOurMessage(checks, req, result)
+	})
+	// Logging, progress, cancellation, resources, prompts and completions
+	// (protocol.go) add their options, hooks and middleware.
+	proto := newProtocol(deps, host)
 	srv := server.NewMCPServer("ghmcp", version(), append([]server.ServerOption{
 		server.WithToolCapabilities(false),
-		server.WithRecovery(),
-	}, proto.options()...)...)
-	for _, t := range tools.All(deps) {
-		if cfg.readOnly && !t.ReadOnly {
-			continue
-		}
+		// The JSON Schema check runs first; ghmcp's own checks stay (the
+		// schema is advisory to clients, and ours name the fix).
+		server.WithInputSchemaValidation(),
+		server.WithToolHandlerMiddleware(recoverTools(redactor, logger)),
+	}, proto.options(hooks)...)...)
+	for _, t := range selected {
 		srv.AddTool(t.Def, t.Handler)
 	}
 	proto.register(srv)
 	return srv, nil
+}
+
+// schemaFailure starts mcp-go's message for arguments its JSON Schema
+// validation refused.
+const schemaFailure = "input schema validation failed"
+
+// preferOurMessage replaces the generic message of mcp-go's schema
+// validation ("/owner: &{Got:octo/hello Want:^[A-Za-z0-9]...}") with the
+// tool's own check, which names the argument, the problem and a valid
+// example. The result stays an isError tool result at every protocol
+// version. It runs as an after-call hook, which mcp-go calls with the
+// result before encoding it (TestSchemaValidationAtEveryProtocolVersion
+// holds mcp-go to that).
+func preferOurMessage(checks map[string]func(any) error, req *mcp.CallToolRequest, result any) {
+	res, ok := result.(*mcp.CallToolResult)
+	if !ok || res == nil || !res.IsError || len(res.Content) != 1 {
+		return
+	}
+	tc, ok := res.Content[0].(mcp.TextContent)
+	if !ok || !strings.HasPrefix(tc.Text, schemaFailure) {
+		return
+	}
+	check := checks[req.Params.Name]
+	if check == nil {
+		return
+	}
+	if err := check(req.Params.Arguments); err != nil {
+		res.Content = []mcp.Content{mcp.NewTextContent(err.Error())}
+	}
+}
+
+// recoverTools turns a panic anywhere in a tool call (newTool recovers its
+// own handlers; this covers the rest) into an isError result the model can
+// read, with no stack and no secret, and logs it redacted. It replaces
+// mcp-go's WithRecovery, whose JSON-RPC error would quote the panic.
+func recoverTools(redactor *redact.Redactor, logger *slog.Logger) server.ToolHandlerMiddleware {
+	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+		return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					logger.Error("tool call panicked", "tool", redactor.String(req.Params.Name), "panic", redactor.String(fmt.Sprint(p)))
+					res, err = mcp.NewToolResultError("internal error in ghmcp (logged on its stderr); the call may be retried once"), nil
+				}
+			}()
+			return next(ctx, req)
+		}
+	}
 }
 
 // parseConfig reads flags, falling back to environment variables. done
@@ -141,6 +231,10 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 	maxWait := fs.Duration("max-wait", envDuration(getenv("GHMCP_MAX_WAIT"), def.MaxWait), "longest wait for a rate limit before a call fails with a retry time (env GHMCP_MAX_WAIT)")
 	maxConc := fs.Int("max-concurrent", envInt(getenv("GHMCP_MAX_CONCURRENT"), def.MaxConcurrent), "most requests in flight to GitHub at once (env GHMCP_MAX_CONCURRENT)")
 	spacing := fs.Duration("write-spacing", envDuration(getenv("GHMCP_WRITE_SPACING"), def.WriteSpacing), "least time between two writes, which are sent one at a time (env GHMCP_WRITE_SPACING)")
+	toolsets := fs.String("toolsets", env("GHMCP_TOOLSETS", ""), "comma-separated toolsets to offer: context, repos, issues, pull_requests, actions, collaborators, search, or all (default context,repos,issues,pull_requests; env GHMCP_TOOLSETS)")
+	toolList := fs.String("tools", env("GHMCP_TOOLS", ""), "comma-separated tool names to offer instead of whole toolsets (env GHMCP_TOOLS)")
+	repos := fs.String("repos", env("GHMCP_REPOS", ""), "comma-separated repositories the tools may use, as owner/name or owner/*; default all the token reaches (env GHMCP_REPOS)")
+	contentFilter := fs.String("content-filter", env("GHMCP_CONTENT_FILTER", "on"), "on: make invisible and direction-changing characters visible and remove hidden HTML comments in text from GitHub; off: pass it unchanged (env GHMCP_CONTENT_FILTER)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	help := fs.Bool("help", false, "print this help and exit")
 	fs.BoolVar(help, "h", false, "print this help and exit")
@@ -181,6 +275,22 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 	if *maxWait < 0 || *spacing < 0 {
 		return usageErr("--max-wait and --write-spacing must not be negative")
 	}
+	sel := tools.Selection{Toolsets: splitNames(*toolsets), Tools: splitNames(*toolList), ReadOnly: *readOnly}
+	if _, err := tools.Select(tools.All(tools.Deps{}), sel); err != nil {
+		return usageErr("%v", err)
+	}
+	allow, err := allowlist.Parse(*repos)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	var filter bool
+	switch strings.ToLower(*contentFilter) {
+	case "on":
+		filter = true
+	case "off":
+	default:
+		return usageErr("invalid --content-filter %q: want on or off", *contentFilter)
+	}
 	limits := def
 	limits.MaxWait, limits.MaxConcurrent, limits.WriteSpacing = *maxWait, *maxConc, *spacing
 	if *spacing == 0 {
@@ -192,7 +302,8 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 			break
 		}
 	}
-	return config{token: token, apiURL: u, logLevel: level, logFile: *logFile, readOnly: *readOnly, limits: limits}, 0, false
+	return config{token: token, apiURL: u, logLevel: level, logFile: *logFile, readOnly: *readOnly, limits: limits,
+		selection: sel, repos: allow, contentFilter: filter}, 0, false
 }
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
@@ -209,6 +320,17 @@ Flags:
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
+}
+
+// splitNames splits a comma-separated list; empty gives nil.
+func splitNames(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func envBool(s string) bool {

@@ -44,14 +44,19 @@ type Options struct {
 	// ReadOnly refuses every request but GET and HEAD: a second guard
 	// behind not registering write tools.
 	ReadOnly bool
+	// Permissions, if set, records the token's scopes and the permissions
+	// GitHub asks for (see Permissions).
+	Permissions *Permissions
 }
 
 // NewClient returns a go-github client whose requests pass, top to bottom:
 //
-//	go-github → tokenRequired → ratelimit.Limiter → oauth2 (Authorization) → Base
+//	go-github → tokenRequired → readOnlyGuard → pathGuard → ratelimit.Limiter
+//	  → auth (Authorization, API host only) → Permissions (records headers) → Base
 //
 // The limiter sits above auth so that a retry is re-authorised like a new
 // request, and below tokenRequired so that a missing token is never retried.
+// The guards refuse before anything is counted or sent.
 func NewClient(opts Options) (*gh.Client, error) {
 	if opts.Limiter == nil {
 		return nil, errors.New("github: Options.Limiter is required")
@@ -64,12 +69,16 @@ func NewClient(opts Options) (*gh.Client, error) {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	var rt http.RoundTripper = base
+	if opts.Permissions != nil {
+		rt = opts.Permissions.transport(rt)
+	}
 	if opts.Token != "" {
 		auth := &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: opts.Token, TokenType: "Bearer"}), Base: rt}
-		rt = apiHostOnly{host: opts.APIURL.Host, auth: auth, plain: rt}
+		rt = apiHostOnly{scheme: opts.APIURL.Scheme, host: opts.APIURL.Host, auth: auth, plain: rt}
 	}
 	rt = opts.Limiter.Transport(rt)
 	rt = hideRateMemory{next: rt}
+	rt = pathGuard{next: rt}
 	if opts.ReadOnly {
 		rt = readOnlyGuard{next: rt}
 	}
@@ -124,20 +133,69 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// apiHostOnly authorises requests to the API host only. GitHub answers
-// some requests (logs, archives, release assets) with a redirect to
-// pre-signed storage URLs on other hosts; the http.Client follows it, and
-// oauth2.Transport would add the token to that request too.
+// apiHostOnly authorises requests to the API host, and only those.
+// GitHub answers some requests (logs, archives, release assets) with a
+// redirect to pre-signed storage URLs on other hosts; the http.Client
+// follows it, and oauth2.Transport would add the token to that request
+// too. A URL taken from a GitHub answer never carries the token to another
+// host or over another scheme either.
 type apiHostOnly struct {
-	host        string
-	auth, plain http.RoundTripper
+	scheme, host string
+	auth, plain  http.RoundTripper
 }
 
 func (t apiHostOnly) RoundTrip(req *http.Request) (*http.Response, error) {
-	if strings.EqualFold(req.URL.Host, t.host) {
+	if strings.EqualFold(req.URL.Host, t.host) && req.URL.Scheme == t.scheme {
 		return t.auth.RoundTrip(req)
 	}
+	if req.Header.Get("Authorization") != "" {
+		req = req.Clone(req.Context())
+		req.Header.Del("Authorization")
+	}
 	return t.plain.RoundTrip(req)
+}
+
+// ErrUnsafePath is returned for a request whose URL path has '.' or '..'
+// segments, plain or percent-encoded: a server that normalises them would
+// serve another resource than the one the tool named (another repository,
+// another endpoint).
+var ErrUnsafePath = errors.New("refusing a request whose URL path contains '.' or '..' segments")
+
+// pathGuard refuses requests with dot segments in their path, whatever
+// tool built them: the last line behind argument validation and escaping.
+type pathGuard struct{ next http.RoundTripper }
+
+func (t pathGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	for _, seg := range strings.Split(req.URL.EscapedPath(), "/") {
+		if DotSegment(seg) {
+			if req.Body != nil {
+				req.Body.Close()
+			}
+			return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.EscapedPath(), ErrUnsafePath)
+		}
+	}
+	return t.next.RoundTrip(req)
+}
+
+// DotSegment reports whether a URL path segment is, or becomes once a
+// server decodes it (up to three times, '\' taken as '/'), "." or "..".
+func DotSegment(seg string) bool {
+	for range 4 {
+		for _, part := range strings.FieldsFunc(seg, func(r rune) bool { return r == '/' || r == '\\' }) {
+			if part == "." || part == ".." {
+				return true
+			}
+		}
+		if seg == "." || seg == ".." {
+			return true
+		}
+		dec, err := url.PathUnescape(seg)
+		if err != nil || dec == seg {
+			return false
+		}
+		seg = dec
+	}
+	return true // still changing after three decodings: refuse
 }
 
 // tokenRequired fails every request with ErrNoToken.

@@ -59,8 +59,9 @@ type target struct {
 	Number int    `json:"number" ghmcp:"range=1.."`
 }
 
-// parseTarget reads owner, repo and (if withNumber) number.
-func parseTarget(args map[string]string, withNumber bool) (target, error) {
+// parseTarget reads owner, repo and (if withNumber) number, and checks
+// the repository against the allow-list.
+func (p *prompts) parseTarget(args map[string]string, withNumber bool) (target, error) {
 	t := target{Owner: strings.TrimSpace(args["owner"]), Repo: strings.TrimSpace(args["repo"]), Number: 1}
 	if withNumber {
 		raw := strings.TrimPrefix(strings.TrimSpace(args["number"]), "#")
@@ -73,7 +74,10 @@ func parseTarget(args map[string]string, withNumber bool) (target, error) {
 		}
 		t.Number = n
 	}
-	return t, tools.Validate(&t)
+	if err := tools.Validate(&t); err != nil {
+		return t, err
+	}
+	return t, p.d.Repos.Check(t.Owner, t.Repo)
 }
 
 func (p *prompts) redact(s string) string {
@@ -99,7 +103,7 @@ func (p *prompts) triageIssue() Prompt {
 			ownerArg, repoArg, numberArg("Issue"),
 		),
 		Handler: func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-			t, err := parseTarget(req.Params.Arguments, true)
+			t, err := p.parseTarget(req.Params.Arguments, true)
 			if err != nil {
 				return nil, err
 			}
@@ -134,7 +138,7 @@ func (p *prompts) reviewPull() Prompt {
 			mcp.WithArgument("focus", mcp.ArgumentDescription("What to look at most closely, e.g. \"error handling\" (optional)")),
 		),
 		Handler: func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-			t, err := parseTarget(req.Params.Arguments, true)
+			t, err := p.parseTarget(req.Params.Arguments, true)
 			if err != nil {
 				return nil, err
 			}
@@ -174,7 +178,7 @@ func (p *prompts) releaseNotes() Prompt {
 			mcp.WithArgument("since", mcp.ArgumentDescription("Tag of the release to start after (optional; default: the latest release)")),
 		),
 		Handler: func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-			t, err := parseTarget(req.Params.Arguments, false)
+			t, err := p.parseTarget(req.Params.Arguments, false)
 			if err != nil {
 				return nil, err
 			}
@@ -260,13 +264,13 @@ func (p *prompts) mergedSince(ctx context.Context, owner, repo, tag string) (lis
 				continue
 			}
 			count++
-			line := fmt.Sprintf("- #%d %s (@%s", pr.GetNumber(), strings.Join(strings.Fields(tools.UntrustedText(pr.GetTitle())), " "), pr.GetUser().GetLogin())
+			line := fmt.Sprintf("- #%d %s (@%s", pr.GetNumber(), strings.Join(strings.Fields(p.d.FilterText(pr.GetTitle(), true)), " "), pr.GetUser().GetLogin())
 			if len(pr.Labels) > 0 {
 				names := make([]string, 0, len(pr.Labels))
 				for _, l := range pr.Labels {
 					names = append(names, l.GetName())
 				}
-				line += "; labels: " + tools.UntrustedText(strings.Join(names, ", "))
+				line += "; labels: " + p.d.FilterText(strings.Join(names, ", "), true)
 			}
 			b.WriteString(line + ")\n")
 		}

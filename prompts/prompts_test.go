@@ -2,6 +2,7 @@ package prompts_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/ghmcp/ghmcp/github"
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/fakegithub"
 	"github.com/ghmcp/ghmcp/internal/progress"
 	"github.com/ghmcp/ghmcp/prompts"
@@ -172,5 +174,34 @@ func TestReleaseNotesWithoutAnyRelease(t *testing.T) {
 	}
 	if list := texts(res)[1]; !strings.Contains(list, "merged so far (the repository has no release yet): 1\n\n- #1 First") {
 		t.Errorf("list:\n%s", list)
+	}
+}
+
+// The --repos allow-list holds for prompts as for tools.
+func TestPromptsOutsideTheAllowListAreRefused(t *testing.T) {
+	gh := fakegithub.New(token)
+	gh.AddDemo()
+	u, err := url.Parse(gh.Start())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gh.Close)
+	client, err := github.NewClient(github.Options{Token: token, APIURL: u, UserAgent: "test", Limiter: ratelimit.New(ratelimit.Config{}, nil, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := allowlist.Parse("octo/hello-docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range prompts.All(tools.Deps{GitHub: client, Repos: list}) {
+		_, err := get(context.Background(), p, map[string]string{"owner": "octo", "repo": "hello", "number": "2"})
+		var aerr *allowlist.Error
+		if !errors.As(err, &aerr) {
+			t.Errorf("%s on octo/hello: error %v, want the allow-list's refusal", p.Prompt.Name, err)
+		}
+	}
+	if reqs := gh.Requests(); len(reqs) != 0 {
+		t.Errorf("refused prompts reached GitHub: %v", reqs)
 	}
 }

@@ -22,8 +22,9 @@ import (
 // repo (the viewer's repositories of that owner, then a repository search)
 // and ref or branch (the repository's branches). Answers come from GitHub
 // through the shared client and are cached briefly, since a host asks
-// again at every keystroke. Completion is a convenience: when GitHub fails
-// the answer is empty, and the failure is logged.
+// again at every keystroke; they never name a repository or owner outside
+// the allow-list (Deps.Repos). Completion is a convenience: when GitHub
+// fails the answer is empty, and the failure is logged.
 type Completer struct {
 	d   tools.Deps
 	log *slog.Logger
@@ -150,7 +151,9 @@ func (c *Completer) viewerRepos(ctx context.Context) ([]string, error) {
 		}
 		out := make([]string, 0, len(rs))
 		for _, r := range rs {
-			out = append(out, r.GetFullName())
+			if c.d.Repos.AllowedFullName(r.GetFullName()) {
+				out = append(out, r.GetFullName())
+			}
 		}
 		return out, nil
 	})
@@ -169,11 +172,11 @@ func (c *Completer) owners(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	out := slices.DeleteFunc(slices.Clone(me), func(o string) bool { return !c.d.Repos.AllowedOwner(o) })
 	repos, err := c.viewerRepos(ctx)
 	if err != nil {
-		return me, err
+		return out, err
 	}
-	out := slices.Clone(me)
 	for _, full := range repos {
 		if o, _, ok := strings.Cut(full, "/"); ok && !slices.Contains(out, o) {
 			out = append(out, o)
@@ -186,7 +189,7 @@ func (c *Completer) owners(ctx context.Context) ([]string, error) {
 // viewer's first, then, when they give few matches for prefix, a search.
 // https://docs.github.com/rest/search/search#search-repositories
 func (c *Completer) repos(ctx context.Context, owner, prefix string) ([]string, error) {
-	if owner != "" && tools.Validate(&repoArgs{Owner: owner, Repo: "x"}) != nil {
+	if owner != "" && (tools.Validate(&repoArgs{Owner: owner, Repo: "x"}) != nil || !c.d.Repos.AllowedOwner(owner)) {
 		return nil, nil
 	}
 	full, err := c.viewerRepos(ctx)
@@ -214,7 +217,9 @@ func (c *Completer) repos(ctx context.Context, owner, prefix string) ([]string, 
 		}
 		names := make([]string, 0, len(res.Repositories))
 		for _, r := range res.Repositories {
-			names = append(names, r.GetName())
+			if c.d.Repos.AllowedFullName(r.GetFullName()) {
+				names = append(names, r.GetName())
+			}
 		}
 		return names, nil
 	})
@@ -227,7 +232,7 @@ func (c *Completer) repos(ctx context.Context, owner, prefix string) ([]string, 
 // branches returns the first 100 branches of owner/repo.
 // https://docs.github.com/rest/branches/branches#list-branches
 func (c *Completer) branches(ctx context.Context, owner, repo string) ([]string, error) {
-	if tools.Validate(&repoArgs{Owner: owner, Repo: repo}) != nil {
+	if tools.Validate(&repoArgs{Owner: owner, Repo: repo}) != nil || !c.d.Repos.Allowed(owner, repo) {
 		return nil, nil
 	}
 	return c.cached("branches "+strings.ToLower(owner+"/"+repo), func() ([]string, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/fakegithub"
 	"github.com/ghmcp/ghmcp/resources"
 )
@@ -86,4 +87,43 @@ func paths(gh *fakegithub.Server) []string {
 		out = append(out, r.Path)
 	}
 	return out
+}
+
+// Completions never name what the --repos allow-list leaves out, and ask
+// GitHub nothing about a repository outside it.
+func TestCompletionKeepsToTheAllowList(t *testing.T) {
+	tests := []struct {
+		name     string
+		list     string
+		arg      string
+		context  map[string]string
+		want     []string
+		requests []string
+	}{
+		{name: "owners: only those the list names", list: "octo/hello-docs", arg: "owner", want: []string{"octo"}, requests: []string{"/user", "/user/repos"}},
+		{name: "repos: only listed ones", list: "octo/hello-docs", arg: "repo", context: map[string]string{"owner": "octo"}, want: []string{"hello-docs"}, requests: []string{"/user/repos"}},
+		{name: "repos of an owner outside the list: nothing asked", list: "octo/hello-docs", arg: "repo", context: map[string]string{"owner": "acme"}, want: []string{}},
+		{name: "branches of a repository outside the list: nothing asked", list: "octo/hello-docs", arg: "ref", context: map[string]string{"owner": "octo", "repo": "hello"}, want: []string{}},
+		{name: "a whole owner allows its repositories", list: "octo/*", arg: "repo", context: map[string]string{"owner": "octo"}, want: []string{"hello", "hello-docs"}, requests: []string{"/user/repos"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, gh := setup(t)
+			list, err := allowlist.Parse(tt.list)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Repos = list
+			got, err := resources.NewCompleter(d).CompletePromptArgument(context.Background(), "triage_issue", mcp.CompleteArgument{Name: tt.arg}, mcp.CompleteContext{Arguments: tt.context})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got.Values); diff != "" {
+				t.Errorf("values (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.requests, paths(gh)); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

@@ -102,9 +102,16 @@ func (r Reader) redact(s string) string {
 	return r.d.Redact(s)
 }
 
-// text is GitHub-authored text as it may leave the server.
+// text is GitHub-authored Markdown (titles, bodies, comments) as it may
+// leave the server: through the content filter, then redacted.
 func (r Reader) text(s string) string {
-	return r.redact(tools.UntrustedText(s))
+	return r.redact(r.d.FilterText(s, true))
+}
+
+// code is GitHub-authored text shown verbatim (file contents, diffs) as it
+// may leave the server.
+func (r Reader) code(s string) string {
+	return r.redact(r.d.FilterText(s, false))
 }
 
 // fail is the error for a failed GitHub call: what went wrong and what to do.
@@ -133,13 +140,17 @@ type numberArgs struct {
 	Number int `json:"number" ghmcp:"range=1.."`
 }
 
-// check validates the arguments; the range rule lets zero pass as "not
-// given", which a number in a URI never is.
-func (a *numberArgs) check() error {
+// check validates the arguments, and the repository against the
+// allow-list; the range rule lets zero pass as "not given", which a number
+// in a URI never is.
+func (a *numberArgs) check(d tools.Deps) error {
 	if a.Number < 1 {
 		return &tools.ArgError{Arg: "number", Problem: fmt.Sprintf("is %d; it must be at least 1", a.Number)}
 	}
-	return tools.Validate(a)
+	if err := tools.Validate(a); err != nil {
+		return err
+	}
+	return d.Repos.Check(a.Owner, a.Repo)
 }
 
 // parse splits a repo:// URI into owner, repo, the kind of resource
@@ -216,6 +227,9 @@ func (r Reader) Contents(ctx context.Context, owner, repo, p, ref string) ([]mcp
 			return nil, err
 		}
 	}
+	if err := r.d.Repos.Check(owner, repo); err != nil {
+		return nil, err
+	}
 	where := owner + "/" + repo + ":" + p
 	if ref != "" {
 		where += "@" + ref
@@ -253,7 +267,7 @@ func (r Reader) Contents(ctx context.Context, owner, repo, p, ref string) ([]mcp
 	if !textual {
 		mimeType = "text/plain"
 	}
-	return []mcp.ResourceContents{mcp.TextResourceContents{URI: uri, MIMEType: mimeType, Text: r.text(string(data))}}, nil
+	return []mcp.ResourceContents{mcp.TextResourceContents{URI: uri, MIMEType: mimeType, Text: r.code(string(data))}}, nil
 }
 
 // entry is one line of a directory listing.
@@ -307,7 +321,7 @@ func (r Reader) readIssue(ctx context.Context, req mcp.ReadResourceRequest) ([]m
 // https://docs.github.com/rest/issues/issues#get-an-issue
 // https://docs.github.com/rest/issues/comments#list-issue-comments
 func (r Reader) Issue(ctx context.Context, owner, repo string, n int) (string, error) {
-	if err := (&numberArgs{repoArgs{owner, repo}, n}).check(); err != nil {
+	if err := (&numberArgs{repoArgs{owner, repo}, n}).check(r.d); err != nil {
 		return "", err
 	}
 	ref := fmt.Sprintf("%s/%s#%d", owner, repo, n)
@@ -376,7 +390,7 @@ func (r Reader) readPull(ctx context.Context, req mcp.ReadResourceRequest) ([]mc
 // Pull renders a pull request's summary as Markdown and returns its diff.
 // https://docs.github.com/rest/pulls/pulls#get-a-pull-request
 func (r Reader) Pull(ctx context.Context, owner, repo string, n int) (summary, diff string, err error) {
-	if err := (&numberArgs{repoArgs{owner, repo}, n}).check(); err != nil {
+	if err := (&numberArgs{repoArgs{owner, repo}, n}).check(r.d); err != nil {
 		return "", "", err
 	}
 	ref := fmt.Sprintf("%s/%s#%d", owner, repo, n)
@@ -389,7 +403,7 @@ func (r Reader) Pull(ctx context.Context, owner, repo string, n int) (summary, d
 		return "", "", r.fail("get the diff of pull request "+ref, err)
 	}
 	diff, cut := tools.CapText(raw, maxDiff)
-	diff = r.text(diff)
+	diff = r.code(diff)
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Pull request %s: %s\n\n", ref, oneLine(r.text(pr.GetTitle())))

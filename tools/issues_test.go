@@ -286,7 +286,7 @@ func TestGetIssueErrors(t *testing.T) {
 			name:  "a missing issue number makes no request",
 			args:  `{"owner":"octo","repo":"hello"}`,
 			stubs: func(f *fakeGitHub) {},
-			want:  []string{`invalid argument "issue_number": is required`},
+			want:  []string{`invalid argument "issue_number": is missing or 0`},
 		},
 		{
 			name:  "an owner with the repository in it makes no request",
@@ -496,7 +496,7 @@ func TestUpdateIssueErrors(t *testing.T) {
 		{name: "an assignee that is not a login", args: `{"owner":"octo","repo":"hello","issue_number":1,"assignees":["octo/hello"]}`,
 			want: []string{`invalid argument "assignees[0]"`}},
 		{name: "a missing issue number", args: `{"owner":"octo","repo":"hello","state":"closed"}`,
-			want: []string{`invalid argument "issue_number": is required`}},
+			want: []string{`invalid argument "issue_number": is missing or 0`}},
 		{name: "GitHub's validation failure is relayed per field", args: `{"owner":"octo","repo":"hello","issue_number":1,"assignees":["ghost"]}`,
 			status: 422, body: `{"message":"Validation Failed","errors":[{"resource":"Issue","field":"assignees","code":"invalid","value":"ghost"}]}`,
 			want: []string{"update issue octo/hello#1", "422 Validation Failed", "assignees is invalid"}},
@@ -561,7 +561,7 @@ func TestAddIssueCommentErrors(t *testing.T) {
 		{name: "no body", args: `{"owner":"octo","repo":"hello","issue_number":1}`,
 			want: []string{`invalid argument "body": must not be empty`}},
 		{name: "a missing issue number", args: `{"owner":"octo","repo":"hello","body":"hi"}`,
-			want: []string{`invalid argument "issue_number": is required`}},
+			want: []string{`invalid argument "issue_number": is missing or 0`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -620,7 +620,7 @@ func TestListIssueCommentsErrors(t *testing.T) {
 		{name: "a bad since", args: `{"owner":"octo","repo":"hello","issue_number":1,"since":"2026-13-01T00:00:00Z"}`,
 			want: []string{`invalid argument "since"`}},
 		{name: "a missing issue number", args: `{"owner":"octo","repo":"hello"}`,
-			want: []string{`invalid argument "issue_number": is required`}},
+			want: []string{`invalid argument "issue_number": is missing or 0`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

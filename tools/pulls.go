@@ -615,7 +615,7 @@ func (in ReviewArgs) checkReview() error {
 			return &ArgError{Arg: arg + "body", Problem: "must not be empty"}
 		}
 		var argErr *ArgError
-		if err := validate(&c); errors.As(err, &argErr) {
+		if err := validate(&c, nil); errors.As(err, &argErr) {
 			argErr.Arg = arg + argErr.Arg
 			return argErr
 		} else if err != nil {

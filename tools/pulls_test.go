@@ -157,7 +157,7 @@ func TestGetPullRequestErrors(t *testing.T) {
 	t.Run("a missing number is refused before any request", func(t *testing.T) {
 		f := newFakeGitHub(t)
 		callWantError(t, f.deps(testToken), "get_pull_request", `{"owner":"octo","repo":"hello"}`,
-			`invalid argument "number": is required`)
+			`invalid argument "number": is 0; it must be a pull request number`)
 	})
 	t.Run("a number as a string is refused", func(t *testing.T) {
 		f := newFakeGitHub(t)
@@ -507,7 +507,7 @@ func TestSubmitPullRequestReviewErrors(t *testing.T) {
 			"Pull request review thread line must be part of the diff")
 	})
 	for name, tc := range map[string]struct{ args, want string }{
-		"a missing event":                 {`{"owner":"octo","repo":"hello","number":1,"body":"x"}`, `invalid argument "event": is required: one of APPROVE, REQUEST_CHANGES, COMMENT`},
+		"a missing event":                 {`{"owner":"octo","repo":"hello","number":1,"body":"x"}`, `invalid argument "event": got ""; it must be one of APPROVE, REQUEST_CHANGES, COMMENT`},
 		"an unknown event":                {`{"owner":"octo","repo":"hello","number":1,"event":"MERGE"}`, `invalid argument "event": got "MERGE"; it must be one of APPROVE, REQUEST_CHANGES, COMMENT`},
 		"changes requested without a why": {`{"owner":"octo","repo":"hello","number":1,"event":"REQUEST_CHANGES"}`, `invalid argument "body": is required with REQUEST_CHANGES`},
 		"an empty comment":                {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT"}`, `invalid argument "body": is required with COMMENT unless there are line comments`},

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -24,20 +23,20 @@ func (a RepoArgs) String() string { return a.Owner + "/" + a.Repo }
 
 // RepositoryDetails is the compact summary of a repository.
 type RepositoryDetails struct {
-	FullName      string   `json:"full_name"`
-	Description   string   `json:"description,omitempty"`
-	Visibility    string   `json:"visibility"`
-	DefaultBranch string   `json:"default_branch"`
-	Stars         int      `json:"stars"`
-	Forks         int      `json:"forks"`
-	OpenIssues    int      `json:"open_issues" jsonschema:"Open issues plus open pull requests"`
-	Topics        []string `json:"topics,omitempty"`
-	License       string   `json:"license,omitempty" jsonschema:"SPDX id"`
-	Language      string   `json:"language,omitempty"`
-	Archived      bool     `json:"archived"`
-	Fork          bool     `json:"fork,omitempty"`
-	HTMLURL       string   `json:"html_url"`
-	PushedAt      string   `json:"pushed_at,omitempty"`
+	FullName      string    `json:"full_name"`
+	Description   Untrusted `json:"description,omitempty"`
+	Visibility    string    `json:"visibility"`
+	DefaultBranch string    `json:"default_branch"`
+	Stars         int       `json:"stars"`
+	Forks         int       `json:"forks"`
+	OpenIssues    int       `json:"open_issues" jsonschema:"Open issues plus open pull requests"`
+	Topics        []string  `json:"topics,omitempty"`
+	License       string    `json:"license,omitempty" jsonschema:"SPDX id"`
+	Language      string    `json:"language,omitempty"`
+	Archived      bool      `json:"archived"`
+	Fork          bool      `json:"fork,omitempty"`
+	HTMLURL       string    `json:"html_url"`
+	PushedAt      string    `json:"pushed_at,omitempty"`
 }
 
 // repoTools are the repos toolset.
@@ -72,7 +71,7 @@ func getRepositoryDetails(d Deps) Tool {
 		}
 		out := RepositoryDetails{
 			FullName:      r.GetFullName(),
-			Description:   r.GetDescription(),
+			Description:   untrusted(r.GetDescription()),
 			Visibility:    r.GetVisibility(),
 			DefaultBranch: r.GetDefaultBranch(),
 			Stars:         r.GetStargazersCount(),
@@ -110,16 +109,6 @@ const (
 	releaseListCap   = 500      // a release body in list_releases
 	releaseBodyCap   = 32 << 10 // a release body in get_latest_release
 )
-
-// escapePath escapes each segment of a repository path for a URL, for the
-// go-github calls that put a path in the URL as given.
-func escapePath(p string) string {
-	parts := strings.Split(p, "/")
-	for i, s := range parts {
-		parts[i] = url.PathEscape(s)
-	}
-	return strings.Join(parts, "/")
-}
 
 // statusOf is the HTTP status of a GitHub error answer, or 0.
 func statusOf(err error) (int, *gh.ErrorResponse) {

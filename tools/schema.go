@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,7 @@ import (
 // never disagree. The tag is a comma-separated list of:
 //
 //	owner, repo, login, label   a GitHub name kind (pattern, length, check)
+//	ref, sha, path              a git ref, a commit SHA, a path in a repository
 //	len=MIN..MAX                string length (or MAX alone)
 //	range=MIN..MAX              integer bounds (either side may be empty)
 //	enum=a|b|c                  allowed values
@@ -89,9 +91,9 @@ func simplify(s *jsonschema.Schema) {
 type field struct {
 	index    []int
 	name     string
+	optional bool // omitempty: the model may leave it out
 	typ      reflect.Type
 	rules    []rule
-	optional bool // omitempty: the zero value means "not given"
 }
 
 // fieldsOf lists the JSON properties of a struct type.
@@ -114,8 +116,8 @@ func fieldsOf(t reflect.Type) []field {
 			// error caught by the schema golden test.
 			panic(fmt.Sprintf("%s.%s: %v", t, sf.Name, err))
 		}
-		optional := strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
-		out = append(out, field{index: sf.Index, name: name, typ: sf.Type, rules: rules, optional: optional})
+		optional := slices.Contains(strings.Split(opts, ","), "omitempty")
+		out = append(out, field{index: sf.Index, name: name, optional: optional, typ: sf.Type, rules: rules})
 	}
 	return out
 }

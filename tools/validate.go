@@ -2,11 +2,14 @@ package tools
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ghmcp/ghmcp/github"
 )
 
 // ArgError is a tool argument that breaks a rule. Its message names the
@@ -49,8 +52,14 @@ func schemaless(k *nameKind) *nameKind {
 }
 
 // nameKinds are the names GitHub constrains. Logins: letters, digits and
-// hyphens (underscores for managed users), at most 39. Repositories:
-// letters, digits, '.', '-', '_', at most 100, and not "." or "..".
+// hyphens (underscores for managed users), at most 39. Repositories: letters, digits,
+// '.', '-', '_', at most 100, and not "." or "..". Refs follow git's rules
+// (git check-ref-format). Paths stay inside the repository. Labels are free
+// text of at most 50 characters.
+//
+// Every kind refuses control characters and invisible or
+// direction-changing characters (see hiddenRune): a name the model was
+// shown must be the name GitHub receives.
 var nameKinds = map[string]*nameKind{
 	"owner": schemaless(newNameKind("a GitHub user or organization login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil)),
 	// Logins in lists are checked here but their pattern is not repeated
@@ -63,9 +72,25 @@ var nameKinds = map[string]*nameKind{
 		}
 		return ""
 	})),
-	"ref":  newNameKind("a git branch, tag or ref name", `^[^\s~^:?*\[\\]{1,255}$`, `"main" or "release/v1.2"`, checkRef),
-	"sha":  newNameKind("a commit SHA (7 to 40 hex digits)", `^[0-9a-fA-F]{7,40}$`, `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`, nil),
-	"path": newNameKind("a file path inside the repository", `^[^/]`, `"docs/README.md"`, checkPath),
+	"ref":   newNameKind("a git branch, tag or ref name", `^[^\s~^:?*\[\\]{1,255}$`, `"main" or "release/v1.2"`, checkRef),
+	"sha":   newNameKind("a commit SHA (7 to 40 hex digits)", `^[0-9a-fA-F]{7,40}$`, `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`, nil),
+	"path":  newNameKind("a file path inside the repository", `^[^/]`, `"docs/README.md"`, checkPath),
+	"label": newNameKind("a label name (at most 50 characters)", `^[^,]{1,50}$`, `"bug"`, checkLabel),
+}
+
+// checkText refuses what no GitHub name may contain: control characters
+// (C0, DEL, C1) and invisible or direction-changing characters, which make
+// a name look different from what it is.
+func checkText(s string) string {
+	for _, r := range s {
+		switch {
+		case r < 0x20 || (r >= 0x7f && r < 0xa0):
+			return fmt.Sprintf("must not contain control characters (found %U)", r)
+		case hiddenRune(r):
+			return fmt.Sprintf("must not contain invisible or direction-changing characters (found %U)", r)
+		}
+	}
+	return ""
 }
 
 // checkRef applies git's rules for ref names (git check-ref-format).
@@ -73,6 +98,8 @@ func checkRef(s string) string {
 	switch {
 	case strings.HasPrefix(s, "-"):
 		return "must not start with '-'"
+	case strings.HasPrefix(s, "/"):
+		return "must not start with '/'"
 	case strings.Contains(s, ".."):
 		return "must not contain '..'"
 	case strings.Contains(s, "@{"):
@@ -81,50 +108,76 @@ func checkRef(s string) string {
 		return "must not contain '//'"
 	case s == "@":
 		return "must not be '@'"
-	case strings.HasSuffix(s, "/"), strings.HasSuffix(s, "."), strings.HasSuffix(s, ".lock"):
-		return "must not end with '/', '.' or '.lock'"
+	case strings.HasSuffix(s, "/"), strings.HasSuffix(s, "."):
+		return "must not end with '/' or '.'"
 	}
 	for _, seg := range strings.Split(s, "/") {
 		if strings.HasPrefix(seg, ".") {
 			return "no part between slashes may start with '.'"
 		}
-	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return "must not contain control characters"
+		if strings.HasSuffix(seg, ".lock") {
+			return "no part between slashes may end with '.lock'"
 		}
+	}
+	return checkText(s)
+}
+
+// maxPathBytes bounds a path; GitHub's own limit is 4096 bytes.
+const maxPathBytes = 4096
+
+// checkPath refuses paths that could leave the repository or confuse a
+// URL: absolute paths, '.' and '..' segments (also when percent-encoded,
+// once or twice, or separated by '\'), empty segments, control and
+// invisible characters. Paths are still escaped segment by segment when a
+// URL is built (escapePath); this check is the layer before.
+func checkPath(s string) string {
+	if len(s) > maxPathBytes {
+		return fmt.Sprintf("has %d bytes; at most %d are allowed", len(s), maxPathBytes)
+	}
+	if p := checkText(s); p != "" {
+		return p
+	}
+	for _, seg := range strings.Split(strings.TrimSuffix(s, "/"), "/") {
+		if seg == "" {
+			return "must not contain empty segments ('//')"
+		}
+		if github.DotSegment(seg) {
+			return "must not contain '.' or '..' segments (nor encoded ones such as %2e%2e); give the path from the repository root"
+		}
+	}
+	if strings.Contains(s, "..") {
+		// go-github refuses it anywhere in a path (GetContents), so say
+		// so before any URL is built.
+		return "must not contain '..'"
 	}
 	return ""
 }
 
-// checkPath refuses paths that could leave the repository or confuse a
-// URL: absolute paths, '.' and '..' segments, empty segments, control
-// characters.
-func checkPath(s string) string {
-	if len(s) > 4096 {
-		return fmt.Sprintf("has %d bytes; at most 4096 are allowed", len(s))
+// checkLabel refuses labels GitHub would trim or could not filter by.
+func checkLabel(s string) string {
+	if strings.TrimSpace(s) != s {
+		return "must not start or end with spaces"
 	}
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
-			return "must not contain control characters"
-		}
+	return checkText(s)
+}
+
+// escapePath escapes a checked repository path for a URL, segment by
+// segment, so that '?', '#', '%' and spaces in file names stay part of the
+// path. go-github escapes the path in GetContents but not in CreateFile,
+// UpdateFile or DeleteFile: pass escapePath(path) to those.
+func escapePath(p string) string {
+	segs := strings.Split(strings.TrimSuffix(p, "/"), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
 	}
-	for _, seg := range strings.Split(strings.TrimSuffix(s, "/"), "/") {
-		switch seg {
-		case "..", ".":
-			return "must not contain '.' or '..' segments"
-		case "":
-			return "must not contain empty segments ('//')"
-		}
-	}
-	return ""
+	return strings.Join(segs, "/")
 }
 
 // checkKind applies a name kind's rules to a value that is not a tagged
 // field of its own: part of an argument ("owner:branch"), or an argument
 // that also accepts special values ("none", "*").
 func checkKind(arg, kind, value string) *ArgError {
-	return rule{op: "name", kind: nameKinds[kind]}.check(arg, reflect.ValueOf(value))
+	return rule{op: "name", kind: nameKinds[kind]}.check(arg, reflect.ValueOf(value), false)
 }
 
 // checkOptional is checkKind for an optional value: empty passes. Handlers
@@ -141,29 +194,67 @@ func checkOptional(arg, kind, value string) error {
 }
 
 // validate checks a decoded input struct against its ghmcp rules. It runs
-// before any URL is built.
-func validate(v any) error {
+// before any URL is built. present holds the paths of the arguments the
+// call gave (from decodeArgs): an optional argument left out is not
+// checked, one given is, even empty. With present nil, an optional
+// argument's zero value counts as left out. Nested structs and lists of
+// structs are checked field by field.
+func validate(v any, present map[string]bool) error {
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil
+		}
 		rv = rv.Elem()
 	}
+	if rv.Kind() != reflect.Struct {
+		return nil
+	}
+	if err := validateStruct("", rv, present); err != nil {
+		return err
+	}
+	return nil
+}
+
+// validateStruct checks the fields of a struct value; prefix names the
+// struct inside the arguments ("comments[2]."), empty at the top.
+func validateStruct(prefix string, rv reflect.Value, present map[string]bool) *ArgError {
 	for _, f := range fieldsOf(rv.Type()) {
 		fv := rv.FieldByIndex(f.index)
-		if fv.Kind() == reflect.Pointer {
-			if fv.IsNil() {
-				continue // not given
-			}
-			fv = fv.Elem()
-		} else if fv.IsZero() {
-			if f.optional {
-				continue // not given
-			}
-			if fv.CanInt() {
-				return &ArgError{Arg: f.name, Problem: "is required"}
-			}
+		name := prefix + f.name
+		given := !fv.IsZero()
+		if present != nil {
+			given = present[name]
+		}
+		if f.optional && !given {
+			continue
 		}
 		for _, r := range f.rules {
-			if err := r.check(f.name, fv); err != nil {
+			if err := r.check(name, fv, f.optional); err != nil {
+				return err
+			}
+		}
+		if err := validateNested(name, fv, present); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateNested descends into struct values, pointers to them and lists of
+// them.
+func validateNested(name string, v reflect.Value, present map[string]bool) *ArgError {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return validateNested(name, v.Elem(), present)
+	case reflect.Struct:
+		return validateStruct(name+".", v, present)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := validateNested(fmt.Sprintf("%s[%d]", name, i), v.Index(i), present); err != nil {
 				return err
 			}
 		}
@@ -172,23 +263,35 @@ func validate(v any) error {
 }
 
 // check applies one rule to a field value; lists are checked per element.
-func (r rule) check(name string, v reflect.Value) *ArgError {
+// optional says the argument may be left out, which the messages for an
+// empty value mention.
+func (r rule) check(name string, v reflect.Value, optional bool) *ArgError {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return nil
+		}
+		return r.check(name, v.Elem(), optional)
+	}
 	if v.Kind() == reflect.Slice && r.op != "items" {
 		for i := range v.Len() {
-			if err := r.check(fmt.Sprintf("%s[%d]", name, i), v.Index(i)); err != nil {
+			if err := r.check(fmt.Sprintf("%s[%d]", name, i), v.Index(i), false); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
+	leaveOut := ""
+	if optional {
+		leaveOut = " (or leave it out)"
+	}
 	switch r.op {
 	case "name":
 		s := v.String()
 		if s == "" {
-			return &ArgError{Arg: name, Problem: "must not be empty; it must be " + r.kind.what, Example: r.kind.example}
+			return &ArgError{Arg: name, Problem: "must not be empty" + leaveOut + "; it must be " + r.kind.what, Example: r.kind.example}
 		}
 		if !r.kind.re.MatchString(s) {
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s, which is not %s%s", quoteShort(s), r.kind.what, nameHint(s)), Example: r.kind.example}
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s, which is not %s%s", quoteShort(s), r.kind.what, nameHint(r.kind, s)), Example: r.kind.example}
 		}
 		if r.kind.check != nil {
 			if p := r.kind.check(s); p != "" {
@@ -199,7 +302,7 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 		n := utf8.RuneCountInString(v.String())
 		if r.min != nil && n < *r.min {
 			if n == 0 {
-				return &ArgError{Arg: name, Problem: "must not be empty"}
+				return &ArgError{Arg: name, Problem: "must not be empty" + leaveOut}
 			}
 			return &ArgError{Arg: name, Problem: fmt.Sprintf("has %d characters; at least %d are needed", n, *r.min)}
 		}
@@ -208,16 +311,16 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 		}
 	case "range":
 		n := v.Int()
-		if r.min != nil && n < int64(*r.min) {
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at least %d", n, *r.min)}
+		if n == 0 && !optional && r.min != nil && *r.min > 0 {
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("is missing or 0; it must be at least %d", *r.min)}
 		}
-		if r.max != nil && n > int64(*r.max) {
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at most %d", n, *r.max)}
-		}
+		return r.checkRange(name, n)
 	case "enum":
-		s := v.String()
-		if s != "" && !slices.Contains(r.enum, s) {
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s; it must be one of %s", quoteShort(s), strings.Join(r.enum, ", "))}
+		if s := v.String(); !slices.Contains(r.enum, s) {
+			if s != "" {
+				leaveOut = ""
+			}
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s; it must be one of %s%s", quoteShort(s), strings.Join(r.enum, ", "), leaveOut)}
 		}
 	case "items":
 		if v.Len() > *r.max {
@@ -227,12 +330,25 @@ func (r rule) check(name string, v reflect.Value) *ArgError {
 	return nil
 }
 
-// nameHint explains the most common mistakes in a name.
-func nameHint(s string) string {
+// checkRange checks an integer against the rule's bounds.
+func (r rule) checkRange(name string, n int64) *ArgError {
+	if r.min != nil && n < int64(*r.min) {
+		return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at least %d", n, *r.min)}
+	}
+	if r.max != nil && n > int64(*r.max) {
+		return &ArgError{Arg: name, Problem: fmt.Sprintf("is %d; it must be at most %d", n, *r.max)}
+	}
+	return nil
+}
+
+// nameHint explains the most common mistakes in a name of kind k.
+func nameHint(k *nameKind, s string) string {
 	switch {
+	case k == nameKinds["path"] && strings.HasPrefix(s, "/"):
+		return "; give the path from the repository root, without a leading '/'"
 	case strings.Contains(s, ".."):
 		return "; path segments such as '..' are not allowed"
-	case strings.Contains(s, "/"):
+	case strings.Contains(s, "/") && (k == nameKinds["owner"] || k == nameKinds["repo"] || k == nameKinds["login"]):
 		return "; give the owner and the repository name as separate arguments, without '/'"
 	case strings.TrimSpace(s) != s || strings.Contains(s, " "):
 		return "; remove the spaces"

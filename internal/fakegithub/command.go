@@ -12,7 +12,7 @@ import (
 // commandUsage is the usage line of every command Command understands, in
 // the order the help lists them.
 var commandUsage = []struct{ name, usage string }{
-	{"repo", "repo add OWNER/NAME [private] [archived]"},
+	{"repo", "repo add OWNER/NAME [private] [archived] [description=TEXT]"},
 	{"user", "user add LOGIN"},
 	{"viewer", "viewer LOGIN"},
 	{"milestone", "milestone add OWNER/NAME TITLE"},
@@ -44,10 +44,11 @@ var commandUsage = []struct{ name, usage string }{
 // name). It returns the command's output, one "\n"-terminated line per
 // item, or an error that carries the usage line. The commands:
 //
-//	repo add OWNER/NAME [private] [archived]
+//	repo add OWNER/NAME [private] [archived] [description=TEXT]
 //	    add a repository: description "A repository", branch main,
 //	    language Go, license MIT, topic demo, 42 stars, 7 forks,
-//	    pushed 2026-01-02T03:04:05Z
+//	    pushed 2026-01-02T03:04:05Z; TEXT may use Go escapes (\u200b, \n),
+//	    so scripts can show invisible characters visibly
 //	user add LOGIN              a user that issues can be assigned to
 //	viewer LOGIN                the token's user (octocat by default)
 //	milestone add OWNER/NAME TITLE
@@ -289,6 +290,14 @@ func (s *Server) cmdRepo(args []string) error {
 		PushedAt:      time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 	}
 	for _, flag := range args[2:] {
+		if text, ok := strings.CutPrefix(flag, "description="); ok {
+			d, err := strconv.Unquote(`"` + strings.ReplaceAll(text, `"`, `\"`) + `"`)
+			if err != nil {
+				return fmt.Errorf("bad escape in description %q: %v\n%s", text, err, usage("repo"))
+			}
+			r.Description = d
+			continue
+		}
 		switch flag {
 		case "private":
 			r.Private = true

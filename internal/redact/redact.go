@@ -5,6 +5,7 @@ package redact
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"strings"
 )
@@ -21,8 +22,16 @@ type Redactor struct {
 func New(secrets ...string) *Redactor {
 	var pairs []string
 	for _, s := range secrets {
-		if s != "" {
-			pairs = append(pairs, s, Mask)
+		if s == "" {
+			continue
+		}
+		pairs = append(pairs, s, Mask)
+		// The secret as it appears inside JSON text, if encoding changes
+		// it (stdout is JSON-RPC).
+		if b, err := json.Marshal(s); err == nil {
+			if enc := string(b[1 : len(b)-1]); enc != s {
+				pairs = append(pairs, enc, Mask)
+			}
 		}
 	}
 	if len(pairs) == 0 {
