@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"github.com/ghmcp/ghmcp/github"
 )
 
 // GetMeArgs are the arguments of get_me: none.
@@ -18,6 +20,10 @@ type AuthenticatedUser struct {
 	// Scopes is a pointer so that a classic token without scopes ([]) and
 	// a fine-grained token (absent) stay apart.
 	Scopes *[]string `json:"scopes,omitempty" jsonschema:"OAuth scopes of a classic token; absent for fine-grained and app tokens, whose permissions GitHub does not report"`
+	// Token is what ghmcp learned of the token against the enabled tools
+	// (least privilege): its kind, scopes it need not have, permissions
+	// GitHub said it lacks.
+	Token *github.Report `json:"token,omitempty"`
 }
 
 // contextTools are the context toolset.
@@ -49,6 +55,10 @@ func getMe(d Deps) Tool {
 		}
 		if resp != nil {
 			out.Scopes = oauthScopes(resp.Header)
+		}
+		// After GET /user, so the recorder has seen its headers.
+		if out.Token = d.Permissions.Report(); out.Token != nil {
+			out.Token.Scopes = nil // already in scopes
 		}
 		return out, what, nil
 	})

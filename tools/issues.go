@@ -452,6 +452,9 @@ func searchIssues(d Deps) Tool {
 		if err != nil {
 			return IssueSearchResult{}, what, err
 		}
+		if q, err = d.Repos.ScopeQuery(q); err != nil {
+			return IssueSearchResult{}, what, err
+		}
 		opts := &gh.SearchOptions{Sort: in.Sort, Order: in.Order, ListOptions: in.PageArgs.listOptions()}
 		if in.Sort == "" {
 			opts.Order = "" // GitHub ignores order without sort
@@ -467,6 +470,9 @@ func searchIssues(d Deps) Tool {
 			NextPage:   nextPage(resp),
 		}
 		for _, is := range res.Issues {
+			if !d.Repos.AllowedRepoURL(is.GetRepositoryURL()) {
+				continue // --repos: OR and parentheses can widen a scoped query
+			}
 			i := issueFrom(is, issueExcerptBytes)
 			i.Repo = repoOfIssue(is)
 			out.Issues = append(out.Issues, i)

@@ -163,12 +163,19 @@ func searchRepositories(d Deps) Tool {
 		if strings.TrimSpace(in.Q) == "" {
 			return RepoSearchResult{}, what, &ArgError{Arg: "q", Problem: "must not be empty", Example: `"cli language:go"`}
 		}
-		res, resp, err := d.GitHub.Search.Repositories(ctx, in.Q, &gh.SearchOptions{Sort: in.Sort, Order: in.Order, ListOptions: in.listOptions()})
+		q, err := d.Repos.ScopeQuery(in.Q)
+		if err != nil {
+			return RepoSearchResult{}, what, err
+		}
+		res, resp, err := d.GitHub.Search.Repositories(ctx, q, &gh.SearchOptions{Sort: in.Sort, Order: in.Order, ListOptions: in.listOptions()})
 		if err != nil {
 			return RepoSearchResult{}, what, err
 		}
 		out := RepoSearchResult{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), Items: []RepoItem{}, NextPage: nextPage(resp)}
 		for _, r := range res.Repositories {
+			if !d.Repos.AllowedFullName(r.GetFullName()) {
+				continue // --repos: OR and parentheses can widen a scoped query
+			}
 			visibility := r.GetVisibility()
 			if visibility == "" {
 				visibility = "public"

@@ -54,12 +54,19 @@ func searchCode(d Deps) Tool {
 		if strings.TrimSpace(in.Q) == "" {
 			return CodeSearchResult{}, what, &ArgError{Arg: "q", Problem: "must not be empty", Example: `"NewServer repo:octo/hello"`}
 		}
-		res, resp, err := d.GitHub.Search.Code(ctx, in.Q, &gh.SearchOptions{TextMatch: true, ListOptions: in.listOptions()})
+		q, err := d.Repos.ScopeQuery(in.Q)
+		if err != nil {
+			return CodeSearchResult{}, what, err
+		}
+		res, resp, err := d.GitHub.Search.Code(ctx, q, &gh.SearchOptions{TextMatch: true, ListOptions: in.listOptions()})
 		if err != nil {
 			return CodeSearchResult{}, what, err
 		}
 		out := CodeSearchResult{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), Items: []CodeHit{}, NextPage: nextPage(resp)}
 		for _, c := range res.CodeResults {
+			if !d.Repos.AllowedFullName(c.GetRepository().GetFullName()) {
+				continue // --repos: OR and parentheses can widen a scoped query
+			}
 			hit := CodeHit{Repo: c.GetRepository().GetFullName(), Path: c.GetPath(), SHA: c.GetSHA(), HTMLURL: c.GetHTMLURL()}
 			for _, m := range c.TextMatches {
 				frag, _ := capText(m.GetFragment(), fragmentCap)
