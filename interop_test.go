@@ -194,7 +194,7 @@ func TestInteropGoSDK(t *testing.T) {
 			if res, err := session.CallTool(ctx, params); err != nil || res.IsError {
 				t.Fatalf("throttled call: %v %v", err, res)
 			}
-			notes.waitFor(t, "progress: waiting 2s for GitHub (secondary rate limit)")
+			notes.waitFor(t, "progress: waiting 2s for GitHub (secondary rate limit pause)")
 			if version < "2026-07-28" {
 				notes.waitFor(t, `log warning: {"msg":"rate limit: GitHub secondary limit hit; pausing all requests"`)
 			}

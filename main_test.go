@@ -159,12 +159,12 @@ func TestToolSelection(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "add_issue_comment,create_branch,create_issue,create_or_update_file,create_pull_request,get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_repository_details,list_branches,list_commits,list_issue_comments,list_issues,list_pull_request_reviews,list_pull_requests,list_releases,merge_pull_request,search_issues,search_repositories,submit_pull_request_review,update_issue,update_pull_request"},
+		{nil, "add_issue_comment,create_branch,create_issue,create_or_update_file,create_pull_request,get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,list_branches,list_commits,list_issue_comments,list_issues,list_pull_request_reviews,list_pull_requests,list_releases,merge_pull_request,search_issues,search_repositories,submit_pull_request_review,update_issue,update_pull_request"},
 		{[]string{"--toolsets", "issues"}, "add_issue_comment,create_issue,get_issue,list_issue_comments,list_issues,search_issues,update_issue"},
-		{[]string{"--toolsets", "context,actions"}, "cancel_workflow_run,get_job_log,get_me,get_workflow_run,list_workflow_runs,list_workflows,rerun_failed_jobs,run_workflow"},
+		{[]string{"--toolsets", "context,actions"}, "cancel_workflow_run,get_job_log,get_me,get_rate_limit,get_workflow_run,list_workflow_runs,list_workflows,rerun_failed_jobs,run_workflow"},
 		{[]string{"--toolsets", "collaborators,search"}, "add_collaborator,list_collaborators,remove_collaborator,search_code"},
 		{[]string{"--toolsets", "issues", "--tools", "get_repository_details,search_code"}, "get_repository_details,search_code"},
-		{[]string{"--read-only"}, "get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_repository_details,list_branches,list_commits,list_issue_comments,list_issues,list_pull_request_reviews,list_pull_requests,list_releases,search_issues,search_repositories"},
+		{[]string{"--read-only"}, "get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,list_branches,list_commits,list_issue_comments,list_issues,list_pull_request_reviews,list_pull_requests,list_releases,search_issues,search_repositories"},
 		{[]string{"--read-only", "--toolsets", "issues"}, "get_issue,list_issue_comments,list_issues,search_issues"},
 	} {
 		var list struct {
@@ -188,7 +188,7 @@ func TestToolSelection(t *testing.T) {
 	if err := json.Unmarshal(toolsList(t, []string{"--toolsets", "all"}), &list); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(list.Tools), len(tools.All(tools.Deps{})); got != want || want < 37 {
+	if got, want := len(list.Tools), len(tools.All(tools.Deps{})); got != want || want < 38 {
 		t.Errorf("--toolsets all lists %d tools, want all %d", got, want)
 	}
 }

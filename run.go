@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -22,6 +23,7 @@ import (
 	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/ratelimit"
+	"github.com/ghmcp/ghmcp/ratelimit/redisstore"
 	"github.com/ghmcp/ghmcp/tools"
 )
 
@@ -50,6 +52,13 @@ type config struct {
 	repos *allowlist.List
 	// contentFilter is --content-filter: on unless "off".
 	contentFilter bool
+	// redisURL, if set, shares the limits with every ghmcp process using
+	// the same token (run opens it into limits.Store).
+	redisURL string
+	// cacheEntries bounds the conditional-request cache; 0 turns it off.
+	cacheEntries int
+	// dynamic starts with enable_toolset alone (--dynamic-toolsets).
+	dynamic bool
 }
 
 // run is the whole program; main only supplies the process's streams,
@@ -73,6 +82,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	redactor := redact.New(cfg.token)
 	logger := slog.New(redactor.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: cfg.logLevel})))
 
+	if cfg.redisURL != "" && cfg.token != "" {
+		store, err := redisstore.New(redisstore.Options{URL: cfg.redisURL, TokenKey: ratelimit.TokenKey(cfg.token), Logger: logger})
+		if err != nil {
+			fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
+			return exitUsage
+		}
+		defer store.Close()
+		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if err := store.Ping(pingCtx); err != nil {
+			logger.Warn("Redis does not answer; using conservative local limits until it does", "error", err)
+		}
+		cancel()
+		cfg.limits.Store = ratelimit.NewFailover(store, nil, logger)
+	}
+
 	srv, err := newServer(cfg, redactor, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
@@ -82,7 +106,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		logger.Warn("no GitHub token: tools are listed but every call will fail; set GITHUB_PERSONAL_ACCESS_TOKEN")
 	}
 	logger.Info("ghmcp serving on stdio", "version", version(), "api_url", cfg.apiURL.String(), "read_only", cfg.readOnly,
-		"repos", cfg.repos.String(), "content_filter", cfg.contentFilter)
+		"repos", cfg.repos.String(), "content_filter", cfg.contentFilter, "limits", storeKind(cfg.limits.Store))
 
 	stdio := server.NewStdioServer(srv)
 	stdio.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
@@ -117,11 +141,16 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	}
 	perms := github.NewPermissions(cfg.token, tools.NeedOf(named), logger)
 	limiter := ratelimit.New(cfg.limits, nil, logger)
+	var cache *ratelimit.Cache
+	if cfg.cacheEntries > 0 {
+		cache = ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey(cfg.token), MaxEntries: cfg.cacheEntries})
+	}
 	client, err := github.NewClient(github.Options{
 		Token:       cfg.token,
 		APIURL:      cfg.apiURL,
 		UserAgent:   "ghmcp/" + version(),
 		Limiter:     limiter,
+		Cache:       cache,
 		ReadOnly:    cfg.readOnly,
 		Permissions: perms,
 	})
@@ -140,9 +169,9 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	if err != nil {
 		return nil, err
 	}
-	checks := map[string]func(any) error{}
+	checks := &toolChecks{m: map[string]func(any) error{}}
 	for _, t := range selected {
-		checks[t.Def.Name] = t.Check
+		checks.set(t.Def.Name, t.Check)
 	}
 	hooks := &server.Hooks{}
 	hooks.AddAfterCallTool(func(ctx context.Context, id any, req *mcp.CallToolRequest, result any) {
@@ -152,12 +181,15 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	// (protocol.go) add their options, hooks and middleware.
 	proto := newProtocol(deps, host)
 	srv := server.NewMCPServer("ghmcp", version(), append([]server.ServerOption{
-		server.WithToolCapabilities(false),
+		server.WithToolCapabilities(cfg.dynamic),
 		// The JSON Schema check runs first; ghmcp's own checks stay (the
 		// schema is advisory to clients, and ours name the fix).
 		server.WithInputSchemaValidation(),
 		server.WithToolHandlerMiddleware(recoverTools(redactor, logger)),
 	}, proto.options(hooks)...)...)
+	if cfg.dynamic {
+		selected = []tools.Tool{dynamicToolset(cfg, deps, srv, checks)}
+	}
 	for _, t := range selected {
 		srv.AddTool(t.Def, t.Handler)
 	}
@@ -176,7 +208,7 @@ const schemaFailure = "input schema validation failed"
 // version. It runs as an after-call hook, which mcp-go calls with the
 // result before encoding it (TestSchemaValidationAtEveryProtocolVersion
 // holds mcp-go to that).
-func preferOurMessage(checks map[string]func(any) error, req *mcp.CallToolRequest, result any) {
+func preferOurMessage(checks *toolChecks, req *mcp.CallToolRequest, result any) {
 	res, ok := result.(*mcp.CallToolResult)
 	if !ok || res == nil || !res.IsError || len(res.Content) != 1 {
 		return
@@ -185,7 +217,7 @@ func preferOurMessage(checks map[string]func(any) error, req *mcp.CallToolReques
 	if !ok || !strings.HasPrefix(tc.Text, schemaFailure) {
 		return
 	}
-	check := checks[req.Params.Name]
+	check := checks.get(req.Params.Name)
 	if check == nil {
 		return
 	}
@@ -235,6 +267,13 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 	toolList := fs.String("tools", env("GHMCP_TOOLS", ""), "comma-separated tool names to offer instead of whole toolsets (env GHMCP_TOOLS)")
 	repos := fs.String("repos", env("GHMCP_REPOS", ""), "comma-separated repositories the tools may use, as owner/name or owner/*; default all the token reaches (env GHMCP_REPOS)")
 	contentFilter := fs.String("content-filter", env("GHMCP_CONTENT_FILTER", "on"), "on: make invisible and direction-changing characters visible and remove hidden HTML comments in text from GitHub; off: pass it unchanged (env GHMCP_CONTENT_FILTER)")
+	redisURL := fs.String("redis-url", env("GHMCP_REDIS_URL", ""), "share the rate limits with every ghmcp process using the same token through this Redis, e.g. redis://127.0.0.1:6379/0 (env GHMCP_REDIS_URL)")
+	leaseTTL := fs.Duration("lease-ttl", envDuration(getenv("GHMCP_LEASE_TTL"), def.LeaseTTL), "with Redis: how long the slots of a ghmcp process that died stay taken (env GHMCP_LEASE_TTL)")
+	points := fs.Int("points-per-minute", envInt(getenv("GHMCP_POINTS_PER_MINUTE"), def.PointsPerMinute), "GitHub's secondary budget of points a minute: reads cost 1, writes 5 (env GHMCP_POINTS_PER_MINUTE)")
+	contentMin := fs.Int("content-per-minute", envInt(getenv("GHMCP_CONTENT_PER_MINUTE"), def.ContentPerMinute), "most content-creating requests a minute (env GHMCP_CONTENT_PER_MINUTE)")
+	contentHour := fs.Int("content-per-hour", envInt(getenv("GHMCP_CONTENT_PER_HOUR"), def.ContentPerHour), "most content-creating requests an hour (env GHMCP_CONTENT_PER_HOUR)")
+	dynamic := fs.Bool("dynamic-toolsets", envBool(getenv("GHMCP_DYNAMIC_TOOLSETS")), "start with one tool, enable_toolset, that lists the toolsets (those of --toolsets if given, else all) and enables them on request, for hosts that follow notifications/tools/list_changed (env GHMCP_DYNAMIC_TOOLSETS)")
+	cacheEntries := fs.Int("cache-entries", envInt(getenv("GHMCP_CACHE_ENTRIES"), 1000), "GET answers kept for conditional requests (a 304 costs no budget); 0 turns the cache off (env GHMCP_CACHE_ENTRIES)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	help := fs.Bool("help", false, "print this help and exit")
 	fs.BoolVar(help, "h", false, "print this help and exit")
@@ -291,8 +330,20 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 	default:
 		return usageErr("invalid --content-filter %q: want on or off", *contentFilter)
 	}
+	if *redisURL != "" {
+		if err := redisstore.CheckURL(*redisURL); err != nil {
+			return usageErr("%v", err)
+		}
+	}
+	if *leaseTTL < time.Second {
+		return usageErr("--lease-ttl must be at least 1s, got %v", *leaseTTL)
+	}
+	if *points < 1 || *contentMin < 1 || *contentHour < 1 || *cacheEntries < 0 {
+		return usageErr("--points-per-minute, --content-per-minute and --content-per-hour must be positive, and --cache-entries not negative")
+	}
 	limits := def
 	limits.MaxWait, limits.MaxConcurrent, limits.WriteSpacing = *maxWait, *maxConc, *spacing
+	limits.LeaseTTL, limits.PointsPerMinute, limits.ContentPerMinute, limits.ContentPerHour = *leaseTTL, *points, *contentMin, *contentHour
 	if *spacing == 0 {
 		limits.WriteSpacing = -1 // explicit zero: no spacing
 	}
@@ -303,7 +354,54 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 		}
 	}
 	return config{token: token, apiURL: u, logLevel: level, logFile: *logFile, readOnly: *readOnly, limits: limits,
-		selection: sel, repos: allow, contentFilter: filter}, 0, false
+		selection: sel, repos: allow, contentFilter: filter, redisURL: *redisURL, cacheEntries: *cacheEntries, dynamic: *dynamic}, 0, false
+}
+
+// dynamicToolset builds enable_toolset over the tools --dynamic-toolsets
+// may offer: those of --toolsets when given (else every toolset), read-only
+// ones under --read-only. Enabled tools get the same argument checks.
+func dynamicToolset(cfg config, deps tools.Deps, srv *server.MCPServer, checks *toolChecks) tools.Tool {
+	sel := cfg.selection
+	sel.Tools = nil
+	if len(sel.Toolsets) == 0 {
+		sel.Toolsets = []string{"all"}
+	}
+	candidates, _ := tools.Select(tools.All(deps), sel) // names were checked at start-up
+	return tools.EnableToolset(deps, candidates, func(ts []tools.Tool) {
+		add := make([]server.ServerTool, 0, len(ts))
+		for _, t := range ts {
+			checks.set(t.Def.Name, t.Check)
+			add = append(add, server.ServerTool{Tool: t.Def, Handler: t.Handler})
+		}
+		srv.AddTools(add...)
+	})
+}
+
+// toolChecks are the offered tools' argument checks by tool name; tools
+// enabled later (--dynamic-toolsets) add theirs while calls run.
+type toolChecks struct {
+	mu sync.Mutex
+	m  map[string]func(any) error
+}
+
+func (c *toolChecks) set(name string, check func(any) error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[name] = check
+}
+
+func (c *toolChecks) get(name string) func(any) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[name]
+}
+
+// storeKind names where the rate limits are kept, for the start-up log.
+func storeKind(s ratelimit.Store) string {
+	if s == nil {
+		return "memory"
+	}
+	return s.Kind()
 }
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {

@@ -39,6 +39,8 @@ type Options struct {
 	UserAgent string
 	// Limiter gates every request; required.
 	Limiter *ratelimit.Limiter
+	// Cache, if set, makes repeated GETs conditional (see ratelimit.Cache).
+	Cache *ratelimit.Cache
 	// Base sends the requests; nil means a clone of http.DefaultTransport.
 	Base http.RoundTripper
 	// ReadOnly refuses every request but GET and HEAD: a second guard
@@ -51,12 +53,22 @@ type Options struct {
 
 // NewClient returns a go-github client whose requests pass, top to bottom:
 //
-//	go-github → tokenRequired → readOnlyGuard → pathGuard → ratelimit.Limiter
+//	go-github → tokenRequired → readOnlyGuard → pathGuard → hideRateMemory
+//	  → ratelimit.Cache → ratelimit.Limiter
 //	  → auth (Authorization, API host only) → Permissions (records headers) → Base
 //
-// The limiter sits above auth so that a retry is re-authorised like a new
-// request, and below tokenRequired so that a missing token is never retried.
-// The guards refuse before anything is counted or sent.
+// The guards refuse before anything is counted or sent. The limiter sits
+// above auth so that a retry is re-authorised like a new request, and below
+// tokenRequired so that a missing token is never retried.
+//
+// The cache sits above the limiter. Every conditional request still goes
+// through the limiter (it is a request to GitHub: it takes a slot and
+// points), the limiter sees GitHub's real 304 and does not count it against
+// the primary budget, and it retries the conditional request as it is;
+// the 200 the cache makes from a 304 never reaches the limiter's
+// accounting. The cache also sees every write, to drop what it makes
+// stale, whether or not the limiter lets the write through. It never sees
+// the token (auth is below): it keys entries by the token's fingerprint.
 func NewClient(opts Options) (*gh.Client, error) {
 	if opts.Limiter == nil {
 		return nil, errors.New("github: Options.Limiter is required")
@@ -77,6 +89,9 @@ func NewClient(opts Options) (*gh.Client, error) {
 		rt = apiHostOnly{scheme: opts.APIURL.Scheme, host: opts.APIURL.Host, auth: auth, plain: rt}
 	}
 	rt = opts.Limiter.Transport(rt)
+	if opts.Cache != nil {
+		rt = opts.Cache.Transport(rt)
+	}
 	rt = hideRateMemory{next: rt}
 	rt = pathGuard{next: rt}
 	if opts.ReadOnly {

@@ -234,7 +234,7 @@ async function runVersion(gh: FakeGitHub, url: string, version: string): Promise
       onprogress: (p) => progress.push(`${p.progress}/${p.total}: ${p.message}`),
     });
     check(!slow.isError, "throttled call failed");
-    check(progress.some((p) => p.includes("waiting 2s for GitHub (secondary rate limit)")), `progress: ${progress}`);
+    check(progress.some((p) => p.includes("waiting 2s for GitHub (secondary rate limit pause)")), `progress: ${progress}`);
     check(logs.some((l) => l.startsWith("warning:") && l.includes("secondary limit hit")), `logs: ${logs}`);
     check(!logs.join().includes(TOKEN) && !stderr.includes(TOKEN), "the token leaked");
 

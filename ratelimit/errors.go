@@ -9,8 +9,11 @@ import (
 // LimitError reports that a request was not sent, or not retried, because a
 // GitHub rate limit is in force for longer than the limiter may wait.
 type LimitError struct {
-	// Kind is "primary" (the per-resource hourly budget) or "secondary"
-	// (GitHub's abuse protection: concurrency, points per minute, writes).
+	// Kind is "primary" (the per-resource hourly budget), "secondary"
+	// (a pause after GitHub's abuse protection answered), "points" (the
+	// points-per-minute budget) or "content" (content creations per
+	// minute or hour); the last two are kept by ghmcp before GitHub has
+	// to refuse anything.
 	Kind string
 	// Resource is the primary resource, e.g. "core" or "search".
 	Resource string
@@ -25,8 +28,13 @@ type LimitError struct {
 func (e *LimitError) Error() string {
 	when := e.RetryAt.UTC().Format(time.RFC3339)
 	wait := e.Wait.Round(time.Second)
-	if e.Kind == KindSecondary {
+	switch e.Kind {
+	case KindSecondary:
 		return fmt.Sprintf("GitHub's secondary rate limit is in force; requests are paused until %s (in %s). Retry after that time, and make fewer calls at once", when, wait)
+	case KindPoints:
+		return fmt.Sprintf("GitHub's budget of points per minute is spent (reads cost 1, writes 5); it frees up at %s (in %s). Retry after that time, and make fewer calls", when, wait)
+	case KindContent:
+		return fmt.Sprintf("GitHub's content-creation limit is reached (80 a minute, 500 an hour); the next creation is allowed at %s (in %s). Retry after that time", when, wait)
 	}
 	return fmt.Sprintf("GitHub %s rate limit exhausted; it resets at %s (in %s). Retry after that time", e.Resource, when, wait)
 }
@@ -35,6 +43,8 @@ func (e *LimitError) Error() string {
 const (
 	KindPrimary   = "primary"
 	KindSecondary = "secondary"
+	KindPoints    = "points"
+	KindContent   = "content"
 )
 
 // AmbiguousWriteError reports that a write failed after it may have reached

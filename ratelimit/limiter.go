@@ -2,16 +2,18 @@
 // to GitHub passes through one Limiter, installed as an http.RoundTripper:
 // it learns the primary budgets from response headers, waits for a near
 // reset or fails fast for a far one, pauses everything after a secondary
-// limit, caps concurrency, spaces writes, and retries only what is safe.
+// limit, keeps the points-per-minute and content-creation budgets, caps
+// concurrency, spaces writes, queues what must wait in FIFO order, and
+// retries only what is safe. Its shared state lives in a Store: in memory
+// for one process, or in Redis for every process using the same token.
 package ratelimit
 
 import (
 	"context"
 	"log/slog"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,15 +35,31 @@ type Config struct {
 	SecondaryInitial time.Duration
 	SecondaryMax     time.Duration
 	// MaxConcurrent caps requests in flight (GitHub allows 100; agents
-	// rarely need more than a few).
+	// rarely need more than a few). With a shared Store the cap is for
+	// every process together.
 	MaxConcurrent int
-	// WriteSpacing is the minimum gap between the starts of two writes;
-	// writes are also sent one at a time, as GitHub asks. A negative value
-	// means no gap.
+	// WriteSpacing is the minimum gap between the end of one write and the
+	// start of the next; writes are also sent one at a time, as GitHub
+	// asks. A negative value means no gap.
 	WriteSpacing time.Duration
 	// ResetBuffer is added to a primary reset time, because GitHub's reset
 	// is whole seconds and clocks differ. A negative value means none.
 	ResetBuffer time.Duration
+	// PointsPerMinute is GitHub's secondary budget of REST points (GET,
+	// HEAD, OPTIONS cost 1, writes 5). A negative value means not enforced.
+	PointsPerMinute int
+	// ContentPerMinute and ContentPerHour bound content-creating requests
+	// (see CreatesContent). A negative value means not enforced.
+	ContentPerMinute int
+	ContentPerHour   int
+	// LeaseTTL is how long a shared store keeps the slots of a process
+	// that died holding them; live processes renew theirs.
+	LeaseTTL time.Duration
+	// PollInterval is how often a request waiting for a slot or the write
+	// turn held by another process checks again.
+	PollInterval time.Duration
+	// Store holds the shared state; nil means a new MemoryStore.
+	Store Store
 }
 
 // DefaultConfig returns the defaults.
@@ -56,47 +74,70 @@ func DefaultConfig() Config {
 		MaxConcurrent:    8,
 		WriteSpacing:     time.Second,
 		ResetBuffer:      time.Second,
+		PointsPerMinute:  900,
+		ContentPerMinute: 80,
+		ContentPerHour:   500,
+		LeaseTTL:         15 * time.Second,
+		PollInterval:     25 * time.Millisecond,
 	}
 }
 
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.MaxWait <= 0 {
-		c.MaxWait = d.MaxWait
+	pos := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
 	}
-	if c.MaxRetries < 0 {
-		c.MaxRetries = 0
-	} else if c.MaxRetries == 0 {
-		c.MaxRetries = d.MaxRetries
+	// orNone: zero takes the default, negative means none (0).
+	orNone := func(v *int, def int) {
+		if *v < 0 {
+			*v = 0
+		} else if *v == 0 {
+			*v = def
+		}
 	}
-	if c.RetryInitial <= 0 {
-		c.RetryInitial = d.RetryInitial
+	orNoneD := func(v *time.Duration, def time.Duration) {
+		if *v < 0 {
+			*v = 0
+		} else if *v == 0 {
+			*v = def
+		}
 	}
-	if c.RetryMax <= 0 {
-		c.RetryMax = d.RetryMax
-	}
+	pos(&c.MaxWait, d.MaxWait)
+	orNone(&c.MaxRetries, d.MaxRetries)
+	pos(&c.RetryInitial, d.RetryInitial)
+	pos(&c.RetryMax, d.RetryMax)
 	c.RetryMax = max(c.RetryMax, c.RetryInitial)
-	if c.SecondaryInitial <= 0 {
-		c.SecondaryInitial = d.SecondaryInitial
-	}
-	if c.SecondaryMax <= 0 {
-		c.SecondaryMax = d.SecondaryMax
-	}
+	pos(&c.SecondaryInitial, d.SecondaryInitial)
+	pos(&c.SecondaryMax, d.SecondaryMax)
 	c.SecondaryMax = max(c.SecondaryMax, c.SecondaryInitial)
 	if c.MaxConcurrent <= 0 {
 		c.MaxConcurrent = d.MaxConcurrent
 	}
-	if c.WriteSpacing < 0 {
-		c.WriteSpacing = 0
-	} else if c.WriteSpacing == 0 {
-		c.WriteSpacing = d.WriteSpacing
-	}
-	if c.ResetBuffer < 0 {
-		c.ResetBuffer = 0
-	} else if c.ResetBuffer == 0 {
-		c.ResetBuffer = d.ResetBuffer
-	}
+	orNoneD(&c.WriteSpacing, d.WriteSpacing)
+	orNoneD(&c.ResetBuffer, d.ResetBuffer)
+	orNone(&c.PointsPerMinute, d.PointsPerMinute)
+	orNone(&c.ContentPerMinute, d.ContentPerMinute)
+	orNone(&c.ContentPerHour, d.ContentPerHour)
+	pos(&c.LeaseTTL, d.LeaseTTL)
+	pos(&c.PollInterval, d.PollInterval)
 	return c
+}
+
+// limits returns the rules the store enforces.
+func (c Config) limits() Limits {
+	return Limits{
+		MaxConcurrent:    c.MaxConcurrent,
+		WriteSpacing:     c.WriteSpacing,
+		PointsPerMinute:  c.PointsPerMinute,
+		ContentPerMinute: c.ContentPerMinute,
+		ContentPerHour:   c.ContentPerHour,
+		ResetBuffer:      c.ResetBuffer,
+		SecondaryInitial: c.SecondaryInitial,
+		SecondaryMax:     c.SecondaryMax,
+		LeaseTTL:         c.LeaseTTL,
+	}
 }
 
 // Budget is what GitHub last said about one primary resource.
@@ -107,22 +148,24 @@ type Budget struct {
 	Reset     time.Time `json:"reset"`
 }
 
-// Limiter tracks GitHub's limits for one token and gates requests.
-// It is safe for concurrent use.
+// Limiter gates the requests of one process for one token. It is safe for
+// concurrent use.
 type Limiter struct {
 	cfg   Config
+	lim   Limits
 	clock Clock
 	log   *slog.Logger
+	store Store
 
-	slots     chan struct{} // concurrency cap
-	writeTurn chan struct{} // one write at a time
+	seq atomic.Uint64 // arrival order of requests
 
-	mu              sync.Mutex
-	budgets         map[string]Budget
-	pausedUntil     time.Time
-	secondaryStreak int
-	lastWrite       time.Time
-	stats           Stats
+	qmu         sync.Mutex
+	queue       []*waiter // by seq: FIFO
+	dispatching bool
+	again       bool
+
+	mu    sync.Mutex
+	stats Stats
 }
 
 // Stats counts what the limiter did, for visibility and tests.
@@ -134,16 +177,19 @@ type Stats struct {
 	// one; a retry decided but never sent (failed fast, cancelled) is not
 	// counted.
 	Retries int `json:"retries"`
-	// Waits counts sleeps: for a reset, a pause, write spacing or backoff.
+	// Waits counts timed sleeps: for a reset, a pause, write spacing, a
+	// budget, or backoff.
 	Waits int `json:"waits"`
 	// FailedFast counts requests refused because the wait was too long.
 	FailedFast int `json:"failed_fast"`
 	// Secondary counts secondary-limit answers from GitHub.
 	Secondary int `json:"secondary_limits"`
-	// InFlight is the number of requests being sent now.
+	// InFlight is the number of requests of this process being sent now.
 	InFlight int `json:"in_flight"`
 	// MaxInFlight is the highest InFlight seen.
 	MaxInFlight int `json:"max_in_flight"`
+	// Queued is the number of requests waiting for their turn now.
+	Queued int `json:"queued"`
 }
 
 // New returns a Limiter. A nil clock means the system clock; a nil logger
@@ -156,258 +202,93 @@ func New(cfg Config, clock Clock, logger *slog.Logger) *Limiter {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	store := cfg.Store
+	if store == nil {
+		store = NewMemoryStore(clock)
+	}
 	return &Limiter{
-		cfg:       cfg,
-		clock:     clock,
-		log:       logger,
-		slots:     make(chan struct{}, cfg.MaxConcurrent),
-		writeTurn: make(chan struct{}, 1),
-		budgets:   make(map[string]Budget),
+		cfg:   cfg,
+		lim:   cfg.limits(),
+		clock: clock,
+		log:   logger,
+		store: store,
 	}
 }
 
 // Config returns the effective configuration.
 func (l *Limiter) Config() Config { return l.cfg }
 
-// Budgets returns the primary budgets learned so far, sorted by resource.
-// Remaining counts units reserved by requests not yet answered as spent.
-func (l *Limiter) Budgets() []Budget {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := make([]Budget, 0, len(l.budgets))
-	for _, b := range l.budgets {
-		out = append(out, b)
+// Store returns the store holding the shared state.
+func (l *Limiter) Store() Store { return l.store }
+
+// stateTimeout bounds the visibility calls to a remote store.
+const stateTimeout = 2 * time.Second
+
+func (l *Limiter) state() StoreState {
+	ctx, cancel := context.WithTimeout(context.Background(), stateTimeout)
+	defer cancel()
+	st, err := l.store.State(ctx)
+	if err != nil {
+		return StoreState{Kind: l.store.Kind()}
 	}
-	slices.SortFunc(out, func(a, b Budget) int { return strings.Compare(a.Resource, b.Resource) })
-	return out
+	return st
+}
+
+// Budgets returns the primary budgets learned so far, sorted by resource.
+// Remaining excludes units reserved by requests in flight.
+func (l *Limiter) Budgets() []Budget {
+	return l.state().Budgets
 }
 
 // Stats returns a snapshot of the counters.
 func (l *Limiter) Stats() Stats {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.stats
+	s := l.stats
+	l.mu.Unlock()
+	l.qmu.Lock()
+	s.Queued = len(l.queue)
+	l.qmu.Unlock()
+	return s
 }
 
 // PausedUntil returns the end of the current secondary-limit pause, or the
 // zero time.
 func (l *Limiter) PausedUntil() time.Time {
+	return l.state().PausedUntil
+}
+
+// admit returns once a request may be sent, holding a lease on everything
+// it needs; see acquire. seq is its place in the queue: a retry keeps the
+// place of the first attempt.
+func (l *Limiter) admit(ctx context.Context, seq uint64, t Ticket) (Lease, error) {
+	if err := ctx.Err(); err != nil {
+		return Lease{}, err
+	}
+	lease, err := l.acquire(ctx, newWaiter(seq, t, l.clock.Now()))
+	if err != nil {
+		return Lease{}, err
+	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.pausedUntil.After(l.clock.Now()) {
-		return l.pausedUntil
-	}
-	return time.Time{}
-}
-
-// blockedLocked returns how long a request for resource must wait before
-// it may be sent: the secondary pause, or the primary reset when the budget
-// is spent. l.mu must be held.
-func (l *Limiter) blockedLocked(now time.Time, resource string) (time.Duration, *LimitError) {
-	if l.pausedUntil.After(now) {
-		wait := l.pausedUntil.Sub(now)
-		return wait, &LimitError{Kind: KindSecondary, Resource: resource, RetryAt: l.pausedUntil, Wait: wait}
-	}
-	b, ok := l.budgets[resource]
-	if ok && b.Remaining <= 0 && !b.Reset.IsZero() {
-		until := b.Reset.Add(l.cfg.ResetBuffer)
-		if until.After(now) {
-			wait := until.Sub(now)
-			return wait, &LimitError{Kind: KindPrimary, Resource: resource, RetryAt: until, Wait: wait}
-		}
-		// The window has reset: the budget is unknown until GitHub answers.
-		delete(l.budgets, resource)
-	}
-	return 0, nil
-}
-
-// awaitGate waits until resource may be used, failing fast when the wait
-// would exceed MaxWait. It reserves nothing: admit checks again, under the
-// same lock as the reservation, once the request holds a slot.
-func (l *Limiter) awaitGate(ctx context.Context, resource string) error {
-	for {
-		l.mu.Lock()
-		wait, lerr := l.blockedLocked(l.clock.Now(), resource)
-		l.mu.Unlock()
-		if wait <= 0 {
-			return nil
-		}
-		if wait > l.cfg.MaxWait {
-			l.count(func(s *Stats) { s.FailedFast++ })
-			l.log.WarnContext(ctx, "rate limit: failing fast", "kind", lerr.Kind, "resource", resource, "retry_at", lerr.RetryAt.UTC().Format(time.RFC3339), "wait", wait.Round(time.Second).String())
-			return lerr
-		}
-		l.logWait(ctx, wait, lerr.Kind+" rate limit", "resource", resource)
-		if err := l.clock.Sleep(ctx, wait); err != nil {
-			return err
-		}
-	}
-}
-
-// admit returns once a request for resource may be sent: no pause or spent
-// budget is in force, it holds a concurrency slot and, for a write, the
-// single write turn with spacing from the previous write. It reserves one
-// unit of the budget. leave gives the slot and turn back.
-//
-// The gate is checked again after the slot is taken, because a request may
-// queue for a slot while another one's answer starts a pause: the pause
-// applies to it too.
-func (l *Limiter) admit(ctx context.Context, resource string, write bool) error {
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := l.awaitGate(ctx, resource); err != nil {
-			return err
-		}
-		if err := l.acquire(ctx, write); err != nil {
-			return err
-		}
-		if l.enter(resource, write) {
-			return nil
-		}
-		l.free(write) // blocked while queued: wait at the gate again
-	}
-}
-
-// acquire takes the write turn (waiting for WriteSpacing) for a write, then
-// a concurrency slot. free gives them back.
-func (l *Limiter) acquire(ctx context.Context, write bool) error {
-	if write {
-		select {
-		case l.writeTurn <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		l.mu.Lock()
-		wait := l.lastWrite.Add(l.cfg.WriteSpacing).Sub(l.clock.Now())
-		l.mu.Unlock()
-		if wait > 0 {
-			l.logWait(ctx, wait, "write spacing")
-			if err := l.clock.Sleep(ctx, wait); err != nil {
-				<-l.writeTurn
-				return err
-			}
-		}
-	}
-	select {
-	case l.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		if write {
-			<-l.writeTurn
-		}
-		return ctx.Err()
-	}
-}
-
-// enter checks the gate for a request holding a slot and, if it is open,
-// reserves a unit of the budget and counts the request in flight.
-func (l *Limiter) enter(resource string, write bool) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.Now()
-	if wait, _ := l.blockedLocked(now, resource); wait > 0 {
-		return false
-	}
-	if b, ok := l.budgets[resource]; ok {
-		// Reserve a unit so concurrent requests do not overspend.
-		b.Remaining--
-		l.budgets[resource] = b
-	}
-	if write {
-		l.lastWrite = now
-	}
 	l.stats.InFlight++
 	l.stats.MaxInFlight = max(l.stats.MaxInFlight, l.stats.InFlight)
-	return true
+	l.mu.Unlock()
+	return lease, nil
 }
 
-// leave undoes enter and acquire.
-func (l *Limiter) leave(write bool) {
+// release gives a lease back, recording o, and lets the queue move on.
+func (l *Limiter) release(lease Lease, o Outcome) Released {
+	r, err := l.store.Release(context.Background(), lease, o, l.lim)
+	if err != nil {
+		l.log.Warn("rate limit: could not release a lease; it will expire", "error", err)
+	}
 	l.mu.Lock()
 	l.stats.InFlight--
+	if o.Secondary {
+		l.stats.Secondary++
+	}
 	l.mu.Unlock()
-	l.free(write)
-}
-
-// free gives back what acquire took.
-func (l *Limiter) free(write bool) {
-	<-l.slots
-	if write {
-		<-l.writeTurn
-	}
-}
-
-// observe records the rate-limit headers of a response to a request counted
-// against resource. It returns the resource GitHub named in
-// X-RateLimit-Resource, which wins over the guess from the path: GitHub has
-// more resources than ResourceFor knows (audit_log, dependency_snapshots,
-// ...), and a spent one must be waited for under its own name.
-func (l *Limiter) observe(resource string, h headerGetter) string {
-	if r := h.Get(hdrResource); r != "" {
-		resource = r
-	}
-	limit, errL := strconv.Atoi(h.Get(hdrLimit))
-	remaining, errR := strconv.Atoi(h.Get(hdrRemaining))
-	reset, errT := strconv.ParseInt(h.Get(hdrReset), 10, 64)
-	if errR != nil || errT != nil {
-		return resource
-	}
-	b := Budget{Resource: resource, Remaining: remaining, Reset: time.Unix(reset, 0)}
-	if errL == nil {
-		b.Limit = limit
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	// Answers arrive out of order; never let an older, larger figure undo
-	// a reservation within the same window.
-	if old, ok := l.budgets[resource]; ok && old.Reset.Equal(b.Reset) && old.Remaining < b.Remaining {
-		b.Remaining = old.Remaining
-	}
-	l.budgets[resource] = b
-	return resource
-}
-
-// pause stops every request until d from now, returning the pause end.
-func (l *Limiter) pause(d time.Duration) time.Time {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	until := l.clock.Now().Add(d)
-	if until.After(l.pausedUntil) {
-		l.pausedUntil = until
-	}
-	l.stats.Secondary++
-	return l.pausedUntil
-}
-
-// secondaryBackoff returns the pause for a secondary limit without
-// Retry-After: SecondaryInitial doubling per repeat, capped.
-//
-// An answer that arrives while a pause this streak started is still in
-// force is not a repeat: its request was sent before the pause began, with
-// the ones that caused it (no request is sent during a pause). It joins the
-// current pause instead of doubling it, so that a burst of concurrent
-// requests does not turn one minute into sixteen.
-func (l *Limiter) secondaryBackoff() time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.Now()
-	if l.secondaryStreak > 0 && l.pausedUntil.After(now) {
-		return l.pausedUntil.Sub(now)
-	}
-	d := l.cfg.SecondaryInitial
-	for i := 0; i < l.secondaryStreak && d < l.cfg.SecondaryMax; i++ {
-		d *= 2
-	}
-	l.secondaryStreak++
-	return min(d, l.cfg.SecondaryMax)
-}
-
-func (l *Limiter) succeeded() {
-	l.mu.Lock()
-	l.secondaryStreak = 0
-	l.mu.Unlock()
+	l.kick()
+	return r
 }
 
 func (l *Limiter) count(f func(*Stats)) {
@@ -416,6 +297,9 @@ func (l *Limiter) count(f func(*Stats)) {
 	l.mu.Unlock()
 }
 
+// logWait counts a wait of the caller of ctx, tells its wait observer
+// (observe.go) and, from a second up, logs it with ctx, so that the record
+// also reaches the caller's host.
 func (l *Limiter) logWait(ctx context.Context, d time.Duration, reason string, attrs ...any) {
 	l.count(func(s *Stats) { s.Waits++ })
 	observeWait(ctx, reason, d)
@@ -426,6 +310,26 @@ func (l *Limiter) logWait(ctx context.Context, d time.Duration, reason string, a
 }
 
 type headerGetter interface{ Get(string) string }
+
+// budgetFrom reads GitHub's rate-limit headers; resource is the guess from
+// the path, which X-RateLimit-Resource overrides: GitHub has more
+// resources than ResourceFor knows (audit_log, dependency_snapshots, ...),
+// and a spent one must be waited for under its own name.
+func budgetFrom(resource string, h headerGetter) *Budget {
+	if r := h.Get(hdrResource); r != "" {
+		resource = r
+	}
+	remaining, errR := strconv.Atoi(h.Get(hdrRemaining))
+	reset, errT := strconv.ParseInt(h.Get(hdrReset), 10, 64)
+	if errR != nil || errT != nil || resource == "" {
+		return nil
+	}
+	b := &Budget{Resource: resource, Remaining: remaining, Reset: time.Unix(reset, 0)}
+	if limit, err := strconv.Atoi(h.Get(hdrLimit)); err == nil {
+		b.Limit = limit
+	}
+	return b
+}
 
 // GitHub's rate-limit headers, spelled in canonical form so that
 // http.Header.Get finds them without allocating a canonical copy.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,12 +44,16 @@ const (
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	l := t.l
 	ctx := req.Context()
-	write := IsWrite(req.Method)
-	resource := ResourceFor(req.URL.Path)
+	if r := reportFrom(ctx); r != nil {
+		l.fillReport(r)
+	}
+	ticket := TicketFor(req.Method, req.URL.Path)
+	seq := l.seq.Add(1)
 	var retry *backoff.ExponentialBackOff // made on the first 5xx or network retry
 
 	for attempt := 0; ; attempt++ {
-		if err := l.admit(ctx, resource, write); err != nil {
+		lease, err := l.admit(ctx, seq, ticket)
+		if err != nil {
 			if attempt == 0 {
 				// next never saw the body; a RoundTripper must close it.
 				closeBody(req)
@@ -57,41 +62,21 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		r, err := prepare(req, attempt)
 		if err != nil {
-			l.leave(write)
+			l.release(lease, Outcome{})
 			return nil, err
 		}
-		resp, sent, err := t.send(r, write)
-		// What the answer says about the limits is recorded before the slot
-		// is given back, so a request queued for the slot cannot slip out
-		// before a pause the answer starts.
-		var (
-			v        verdict
-			kind     string
-			limitEnd time.Time
-		)
-		if err == nil {
-			resource = l.observe(resource, resp.Header)
-			v = classify(resp)
-			if v == limited {
-				var wait time.Duration
-				kind, wait = l.limitWait(resp)
-				limitEnd = l.clock.Now().Add(wait)
-				if kind == KindSecondary {
-					limitEnd = l.pause(wait)
-					l.log.WarnContext(ctx, "rate limit: GitHub secondary limit hit; pausing all requests", "until", limitEnd.UTC().Format(time.RFC3339), "wait", wait.String())
-				}
-			}
-		}
-		l.leave(write)
 		l.count(func(s *Stats) {
 			s.Requests++
 			if attempt > 0 {
 				s.Retries++
 			}
 		})
+		resp, sent, err := t.send(r, ticket.Write)
 
 		if err != nil {
-			if write && sent {
+			// GitHub may have counted it; assume so.
+			l.release(lease, Outcome{Counted: true})
+			if ticket.Write && sent {
 				// Even when the context ended: the write may have been applied.
 				if ctx.Err() != nil {
 					// The caller gave up; say so where the host can see it.
@@ -111,28 +96,86 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			continue
 		}
 
+		o := Outcome{
+			Budget: budgetFrom(ticket.Resource, resp.Header),
+			// GitHub does not count a 304, nor GET /rate_limit.
+			Counted: resp.StatusCode != http.StatusNotModified && ticket.Resource != "",
+		}
+		v := classify(resp)
+		if o.Budget != nil && ticket.Resource != "" {
+			ticket.Resource = o.Budget.Resource
+		}
 		switch v {
 		case pass:
-			l.succeeded()
+			o.Succeeded = true
+			l.releaseWithBody(resp, lease, o)
 			return resp, nil
 		case transient:
-			if write || attempt >= l.cfg.MaxRetries || !replayable(req) {
+			if ticket.Write || attempt >= l.cfg.MaxRetries || !replayable(req) {
+				l.releaseWithBody(resp, lease, o)
 				return resp, nil
 			}
 			drain(resp)
+			l.release(lease, o)
 			if err := l.sleepRetry(ctx, &retry, "GitHub "+resp.Status, nil); err != nil {
 				return nil, err
 			}
 		case limited:
+			var kind string
+			kind, o.RetryAfter = l.limitKind(resp)
+			o.Secondary = kind == KindSecondary
 			drain(resp)
+			rel := l.release(lease, o)
+			now := l.clock.Now()
+			retryAt := rel.PausedUntil
+			if kind == KindSecondary {
+				l.log.WarnContext(ctx, "rate limit: GitHub secondary limit hit; pausing all requests", "until", retryAt.UTC().Format(time.RFC3339), "wait", rel.Pause.String())
+			} else {
+				retryAt = now
+				if o.Budget != nil {
+					retryAt = later(now, o.Budget.Reset.Add(l.cfg.ResetBuffer))
+				}
+			}
 			if attempt >= l.cfg.MaxRetries || !replayable(req) {
-				return nil, &LimitError{Kind: kind, Resource: resource, RetryAt: limitEnd, Wait: limitEnd.Sub(l.clock.Now())}
+				return nil, &LimitError{Kind: kind, Resource: ticket.Resource, RetryAt: retryAt, Wait: retryAt.Sub(now)}
 			}
 			// The next admit waits for the pause or the reset, or fails fast
 			// when it is too far away. A rate-limited write was not applied,
 			// so it is safe to send again.
 		}
 	}
+}
+
+// releaseWithBody releases the lease once the caller has read the body to
+// its end or closed it: GitHub counts a request as in flight until its
+// answer is sent, not when its headers are.
+func (l *Limiter) releaseWithBody(resp *http.Response, lease Lease, o Outcome) {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		l.release(lease, o)
+		return
+	}
+	resp.Body = &leasedBody{ReadCloser: resp.Body, done: func() { l.release(lease, o) }}
+}
+
+// leasedBody runs done once, at the end of the body or when it is closed.
+type leasedBody struct {
+	io.ReadCloser
+	once sync.Once
+	done func()
+}
+
+func (b *leasedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil {
+		b.once.Do(b.done)
+	}
+	return n, err
+}
+
+func (b *leasedBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.once.Do(b.done)
+	return err
 }
 
 // prepare returns the request to send for attempt: req itself first, then
@@ -209,10 +252,12 @@ func isRateLimitMessage(body []byte) bool {
 	return strings.Contains(s, "secondary rate limit") || strings.Contains(s, "abuse detection") || strings.Contains(s, "rate limit exceeded")
 }
 
-// limitWait returns the kind of limit and how long to wait, following
-// GitHub's rules: Retry-After if present; else the primary reset if the
-// budget is spent; else a growing pause of at least SecondaryInitial.
-func (l *Limiter) limitWait(resp *http.Response) (kind string, wait time.Duration) {
+// limitKind returns the kind of limit an answer reports, following
+// GitHub's rules: Retry-After if present (a pause that long); else the
+// primary reset if the budget is spent (the budget, recorded from the
+// headers, holds requests back); else a pause of at least SecondaryInitial,
+// growing while it repeats (retryAfter < 0: the store decides).
+func (l *Limiter) limitKind(resp *http.Response) (kind string, retryAfter time.Duration) {
 	if ra := resp.Header.Get("Retry-After"); ra != "" {
 		if secs, err := strconv.Atoi(strings.TrimSpace(ra)); err == nil && secs >= 0 {
 			return KindSecondary, time.Duration(secs) * time.Second
@@ -222,11 +267,11 @@ func (l *Limiter) limitWait(resp *http.Response) (kind string, wait time.Duratio
 		}
 	}
 	if resp.Header.Get(hdrRemaining) == "0" {
-		if reset, err := strconv.ParseInt(resp.Header.Get(hdrReset), 10, 64); err == nil {
-			return KindPrimary, max(time.Unix(reset, 0).Add(l.cfg.ResetBuffer).Sub(l.clock.Now()), 0)
+		if _, err := strconv.ParseInt(resp.Header.Get(hdrReset), 10, 64); err == nil {
+			return KindPrimary, 0
 		}
 	}
-	return KindSecondary, l.secondaryBackoff()
+	return KindSecondary, -1
 }
 
 // newBackoff returns the jittered, capped exponential backoff for 5xx and

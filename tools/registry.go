@@ -23,6 +23,7 @@ func All(d Deps) []Tool {
 		collaboratorTools,
 		pullTools,
 		searchTools,
+		rateLimitTools,
 	} {
 		all = append(all, domain(d)...)
 	}

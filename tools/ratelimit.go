@@ -1,0 +1,146 @@
+package tools
+
+import (
+	"context"
+	"errors"
+
+	gh "github.com/google/go-github/v62/github"
+
+	"github.com/ghmcp/ghmcp/ratelimit"
+)
+
+// RateLimitArgs are the (no) arguments of get_rate_limit.
+type RateLimitArgs struct{}
+
+// RateLimitStatus is GitHub's view of the token's budgets and ghmcp's own.
+type RateLimitStatus struct {
+	// GitHub is GitHub's primary budgets: the main resources, and any
+	// other one in use.
+	GitHub []RateBudget `json:"github,omitempty"`
+	// GitHubError says why GitHub was not asked or did not answer.
+	GitHubError string        `json:"github_error,omitempty"`
+	Ghmcp       GhmcpRateInfo `json:"ghmcp"`
+}
+
+// RateBudget is one primary budget.
+type RateBudget struct {
+	Resource  string `json:"resource"`
+	Limit     int    `json:"limit"`
+	Remaining int    `json:"remaining"`
+	Reset     string `json:"reset"`
+}
+
+// GhmcpRateInfo is ghmcp's own rate-limit state.
+type GhmcpRateInfo struct {
+	Store          string `json:"store" jsonschema:"memory, or redis when shared by every ghmcp process with this token"`
+	StoreHealthy   bool   `json:"store_healthy" jsonschema:"false while Redis is unreachable and conservative local limits apply"`
+	Queued         int    `json:"queued"`
+	InFlight       int    `json:"in_flight"`
+	SharedInFlight int    `json:"shared_in_flight"`
+	MaxConcurrent  int    `json:"max_concurrent"`
+	PausedUntil    string `json:"paused_until,omitempty" jsonschema:"end of a pause after a GitHub secondary limit"`
+	PointsUsed     int    `json:"points_last_minute"`
+	PointsLimit    int    `json:"points_per_minute"`
+	ContentMinute  int    `json:"content_last_minute"`
+	ContentPerMin  int    `json:"content_per_minute"`
+	ContentHour    int    `json:"content_last_hour"`
+	ContentPerHour int    `json:"content_per_hour"`
+	CacheHits      int    `json:"cache_hits_304" jsonschema:"reads GitHub answered 304 Not Modified, served from the cache without spending budget"`
+	Retries        int    `json:"retries"`
+	FailedFast     int    `json:"failed_fast"`
+	SecondaryHits  int    `json:"secondary_limits_hit"`
+}
+
+// rateLimitTools are the rate-limit tools, in the context toolset.
+func rateLimitTools(d Deps) []Tool {
+	return []Tool{getRateLimit(d)}
+}
+
+// getRateLimit calls GET /rate_limit, which GitHub does not count, and
+// reports ghmcp's limiter state alongside.
+// https://docs.github.com/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user
+func getRateLimit(d Deps) Tool {
+	return newTool(d, spec{
+		name:    "get_rate_limit",
+		toolset: ToolsetContext,
+		kind:    read,
+		desc:    "Show the token's GitHub rate-limit budgets and ghmcp's own limiter state (queued, in flight, pauses, cache hits). Asking costs no budget.",
+	}, func(ctx context.Context, _ RateLimitArgs) (RateLimitStatus, string, error) {
+		const what = "get rate limit"
+		var rep ratelimit.Report
+		rl, _, err := d.GitHub.RateLimit.Get(ratelimit.WithReport(ctx, &rep))
+		if !rep.Filled {
+			// Refused before the limiter (no token): nothing to show.
+			if err == nil {
+				err = errors.New("the rate limiter did not see the request")
+			}
+			return RateLimitStatus{}, what, err
+		}
+		out := RateLimitStatus{Ghmcp: ghmcpRateInfo(&rep)}
+		if err != nil {
+			// ghmcp's own state is still worth showing, e.g. during a pause.
+			out.GitHubError = explain("ask GitHub", err)
+			return out, what, nil
+		}
+		out.GitHub = rateBudgets(rl)
+		return out, what, nil
+	})
+}
+
+func ghmcpRateInfo(r *ratelimit.Report) GhmcpRateInfo {
+	info := GhmcpRateInfo{
+		Store:          r.Store,
+		StoreHealthy:   r.StoreHealthy,
+		Queued:         r.Queued,
+		InFlight:       r.InFlight,
+		SharedInFlight: r.SharedInFlight,
+		MaxConcurrent:  r.MaxConcurrent,
+		PointsUsed:     r.PointsUsed,
+		PointsLimit:    r.PointsPerMinute,
+		ContentMinute:  r.ContentLastMinute,
+		ContentPerMin:  r.ContentPerMinute,
+		ContentHour:    r.ContentLastHour,
+		ContentPerHour: r.ContentPerHour,
+		CacheHits:      r.Cache.Hits,
+		Retries:        r.Stats.Retries,
+		FailedFast:     r.Stats.FailedFast,
+		SecondaryHits:  r.Stats.Secondary,
+	}
+	if !r.PausedUntil.IsZero() {
+		info.PausedUntil = timeString(&r.PausedUntil)
+	}
+	return info
+}
+
+// rateBudgets lists core, search, code_search and graphql, and any other
+// resource with budget spent.
+func rateBudgets(rl *gh.RateLimits) []RateBudget {
+	if rl == nil {
+		return nil
+	}
+	all := []struct {
+		name string
+		rate *gh.Rate
+		main bool
+	}{
+		{"core", rl.Core, true},
+		{"search", rl.Search, true},
+		{"code_search", rl.CodeSearch, true},
+		{"graphql", rl.GraphQL, true},
+		{"integration_manifest", rl.IntegrationManifest, false},
+		{"source_import", rl.SourceImport, false},
+		{"code_scanning_upload", rl.CodeScanningUpload, false},
+		{"actions_runner_registration", rl.ActionsRunnerRegistration, false},
+		{"scim", rl.SCIM, false},
+		{"dependency_snapshots", rl.DependencySnapshots, false},
+		{"audit_log", rl.AuditLog, false},
+	}
+	var out []RateBudget
+	for _, r := range all {
+		if r.rate == nil || (!r.main && r.rate.Remaining >= r.rate.Limit) {
+			continue
+		}
+		out = append(out, RateBudget{Resource: r.name, Limit: r.rate.Limit, Remaining: r.rate.Remaining, Reset: ts(&r.rate.Reset)})
+	}
+	return out
+}
