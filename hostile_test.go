@@ -195,11 +195,12 @@ func hostileInputs() []hostileInput {
 		{"whitespace line", " \t ", "none"},
 		{"CRLF line ending", "{\"jsonrpc\":\"2.0\",\"id\":17,\"method\":\"ping\"}\r", "result 17"},
 
-		// Methods the server does not offer, and odd params.
-		{"resources/list", `{"jsonrpc":"2.0","id":18,"method":"resources/list"}`, "error 18 -32601"},
-		{"prompts/get", `{"jsonrpc":"2.0","id":19,"method":"prompts/get","params":{"name":"x"}}`, "error 19 -32601"},
-		{"logging/setLevel", `{"jsonrpc":"2.0","id":20,"method":"logging/setLevel","params":{"level":"debug"}}`, "error 20 -32601"},
-		{"completion/complete", `{"jsonrpc":"2.0","id":21,"method":"completion/complete","params":{}}`, "error 21 -32601"},
+		// Resources, prompts, logging and completion with odd params.
+		{"resources/list (templates only)", `{"jsonrpc":"2.0","id":18,"method":"resources/list"}`, "result 18"},
+		{"an unknown prompt", `{"jsonrpc":"2.0","id":19,"method":"prompts/get","params":{"name":"x"}}`, "error 19 -32602"},
+		{"logging/setLevel to no level", `{"jsonrpc":"2.0","id":20,"method":"logging/setLevel","params":{"level":"loud"}}`, "error 20 -32602"},
+		{"completion/complete without a ref", `{"jsonrpc":"2.0","id":21,"method":"completion/complete","params":{}}`, "error 21 -32600"},
+		{"a resource outside the repo scheme", `{"jsonrpc":"2.0","id":53,"method":"resources/read","params":{"uri":"file:///etc/passwd"}}`, "error 53 -32002"},
 		{"tools/list with a bad cursor", `{"jsonrpc":"2.0","id":22,"method":"tools/list","params":{"cursor":"!!!"}}`, "error 22 -32602"},
 		{"initialize with an unknown version", `{"jsonrpc":"2.0","id":23,"method":"initialize","params":{"protocolVersion":"1999-01-01","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`, "result 23"},
 		{"initialize with a wrong type", `{"jsonrpc":"2.0","id":24,"method":"initialize","params":{"protocolVersion":5}}`, "error 24 -32600"},

@@ -115,6 +115,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	// errors (which may quote a tool name or a panic), notifications.
 	out := &tapWriter{dst: stdout, f: pending, redact: redactor.String}
 	in := &tapReader{ctx: ctx, src: bufio.NewReaderSize(stdin, 64<<10), f: pending, out: out, logger: logger}
+	stdio.SetContextFunc(hostContext(pending, out)) // cancellation, notifications in order (cancel.go, ordering.go)
 	err = stdio.Listen(ctx, in, out)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		logger.Error("server stopped", "error", err)
@@ -130,6 +131,8 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	host := newHostLog()
+	logger = host.tee(logger, redactor) // records also reach the host (hostlog.go)
 	// What the offered tools need decides the token warnings, and is known
 	// before the client exists: select once by name, then build for real.
 	named, err := tools.Select(tools.All(tools.Deps{}), cfg.selection)
@@ -174,20 +177,23 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	hooks.AddAfterCallTool(func(ctx context.Context, id any, req *mcp.CallToolRequest, result any) {
 		preferOurMessage(checks, req, result)
 	})
-	srv := server.NewMCPServer("ghmcp", version(),
+	// Logging, progress, cancellation, resources, prompts and completions
+	// (protocol.go) add their options, hooks and middleware.
+	proto := newProtocol(deps, host)
+	srv := server.NewMCPServer("ghmcp", version(), append([]server.ServerOption{
 		server.WithToolCapabilities(cfg.dynamic),
 		// The JSON Schema check runs first; ghmcp's own checks stay (the
 		// schema is advisory to clients, and ours name the fix).
 		server.WithInputSchemaValidation(),
 		server.WithToolHandlerMiddleware(recoverTools(redactor, logger)),
-		server.WithHooks(hooks),
-	)
+	}, proto.options(hooks)...)...)
 	if cfg.dynamic {
 		selected = []tools.Tool{dynamicToolset(cfg, deps, srv, checks)}
 	}
 	for _, t := range selected {
 		srv.AddTool(t.Def, t.Handler)
 	}
+	proto.register(srv)
 	return srv, nil
 }
 

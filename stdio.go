@@ -22,13 +22,15 @@ const drainTimeout = 60 * time.Second
 // lets those requests finish instead of cancelling them. An idle server
 // still exits at once.
 type inflight struct {
-	mu      sync.Mutex
-	ids     map[string]bool
-	changed chan struct{} // closed and replaced on every change
+	mu        sync.Mutex
+	ids       map[string]bool
+	cancelled map[string]bool // cancelled by the host while in flight (cancel.go)
+	barrier   string          // a request the next line waits for (ordering.go)
+	changed   chan struct{}   // closed and replaced on every change
 }
 
 func newInflight() *inflight {
-	return &inflight{ids: map[string]bool{}, changed: make(chan struct{})}
+	return &inflight{ids: map[string]bool{}, cancelled: map[string]bool{}, changed: make(chan struct{})}
 }
 
 // message is the part of a JSON-RPC message that matters here, decoded
@@ -86,8 +88,10 @@ func (f *inflight) sawInput(line []byte) {
 			} `json:"params"`
 		}
 		if json.Unmarshal(line, &c) == nil {
-			f.set(idKey(c.Params.RequestID), false) // no answer will come
+			f.cancel(idKey(c.Params.RequestID)) // no answer will come (cancel.go)
 		}
+	case m.ID != nil && m.Result == nil && (m.Method == "initialize" || m.Method == "logging/setLevel"):
+		f.setBarrier(idKey(m.ID)) // answered before the next line is read (ordering.go)
 	case m.ID != nil && m.Result == nil:
 		f.set(idKey(m.ID), true)
 	}
@@ -137,8 +141,9 @@ const MaxMessageBytes = 8 << 20
 const idScanBytes = 64 << 10
 
 // tapReader passes stdin through line by line, recording requests,
-// skipping blank lines, refusing lines over MaxMessageBytes, and holding
-// back EOF until in-flight requests are answered.
+// skipping blank lines, refusing lines over MaxMessageBytes, waiting for
+// the answer to a barrier request (ordering.go) before reading on, and
+// holding back EOF until in-flight requests are answered.
 type tapReader struct {
 	ctx    context.Context
 	src    *bufio.Reader
@@ -151,6 +156,7 @@ type tapReader struct {
 
 func (r *tapReader) Read(p []byte) (int, error) {
 	for len(r.buf) == 0 && !r.done {
+		r.f.awaitBarrier(r.ctx)
 		line, err := r.readLine()
 		if len(bytes.TrimSpace(line)) > 0 {
 			if !bytes.HasSuffix(line, []byte("\n")) {
@@ -368,8 +374,9 @@ func (s *idScanner) ID() json.RawMessage {
 }
 
 // tapWriter is stdout: it writes whole lines only, each redacted (no
-// secret leaves on the protocol stream, whatever produced the line), and
-// records every line sent.
+// secret leaves on the protocol stream, whatever produced the line), drops
+// the responses to requests the host cancelled (cancel.go), and records
+// every line sent.
 type tapWriter struct {
 	mu     sync.Mutex
 	dst    io.Writer
@@ -409,6 +416,9 @@ func (w *tapWriter) writeLine(line []byte) {
 
 // emit writes one line; the caller holds w.mu.
 func (w *tapWriter) emit(line []byte) error {
+	if w.f.dropAnswer(line) {
+		return nil // the host cancelled the request: no response (cancel.go)
+	}
 	out := line
 	if w.redact != nil {
 		out = []byte(w.redact(string(line)))

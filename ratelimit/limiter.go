@@ -297,12 +297,16 @@ func (l *Limiter) count(f func(*Stats)) {
 	l.mu.Unlock()
 }
 
-func (l *Limiter) logWait(d time.Duration, reason string, attrs ...any) {
+// logWait counts a wait of the caller of ctx, tells its wait observer
+// (observe.go) and, from a second up, logs it with ctx, so that the record
+// also reaches the caller's host.
+func (l *Limiter) logWait(ctx context.Context, d time.Duration, reason string, attrs ...any) {
 	l.count(func(s *Stats) { s.Waits++ })
+	observeWait(ctx, reason, d)
 	if d < time.Second {
 		return
 	}
-	l.log.Info("rate limit: waiting", append([]any{"reason", reason, "wait", d.Round(time.Millisecond).String()}, attrs...)...)
+	l.log.InfoContext(ctx, "rate limit: waiting", append([]any{"reason", reason, "wait", d.Round(time.Millisecond).String()}, attrs...)...)
 }
 
 type headerGetter interface{ Get(string) string }

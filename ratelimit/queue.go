@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -69,6 +70,7 @@ func (l *Limiter) acquire(ctx context.Context, w *waiter) (Lease, error) {
 	l.kick()
 
 	logged := false
+	var reported time.Time // the end of the last wait logged
 	for {
 		l.qmu.Lock()
 		state, lease, err, until, reason := w.state, w.lease, w.err, w.until, w.reason
@@ -76,10 +78,17 @@ func (l *Limiter) acquire(ctx context.Context, w *waiter) (Lease, error) {
 		switch state {
 		case granted:
 			if waited := l.clock.Now().Sub(w.since); !logged && waited >= time.Second {
-				l.log.Info("rate limit: waited", "reason", reason, "wait", waited.Round(time.Millisecond).String())
+				l.log.InfoContext(ctx, "rate limit: waited", "reason", reason, "wait", waited.Round(time.Millisecond).String())
 			}
 			return lease, nil
 		case failed:
+			var le *LimitError
+			if errors.As(err, &le) {
+				// Logged here rather than by the walk that refused it, so
+				// that the record carries the caller's context (and
+				// reaches its host).
+				l.log.WarnContext(ctx, "rate limit: failing fast", "kind", le.Kind, "reason", reason, "resource", le.Resource, "retry_at", le.RetryAt.UTC().Format(time.RFC3339), "wait", le.Wait.Round(time.Second).String())
+			}
 			return Lease{}, err
 		}
 		var d time.Duration
@@ -90,7 +99,13 @@ func (l *Limiter) acquire(ctx context.Context, w *waiter) (Lease, error) {
 			}
 			logged = logged || d >= time.Second
 		}
-		timer, err := l.awaitGate(ctx, w, d, reason)
+		// A wake may be stale (sent before the state was read): the same
+		// wait is then awaited again, but reported once.
+		report := !until.IsZero() && !until.Equal(reported)
+		if report {
+			reported = until
+		}
+		timer, err := l.awaitGate(ctx, w, d, reason, report)
 		if err != nil {
 			return Lease{}, l.abandon(w, err)
 		}
@@ -122,9 +137,9 @@ func int64cmp(a, b uint64) int {
 }
 
 // awaitGate waits for d (zero: no timer) or until w is woken or ctx ends.
-// timer reports that d elapsed. A timed wait is counted and, from a second
-// up, logged with its reason.
-func (l *Limiter) awaitGate(ctx context.Context, w *waiter, d time.Duration, reason string) (timer bool, err error) {
+// timer reports that d elapsed. A timed wait to report is counted and,
+// from a second up, logged with its reason.
+func (l *Limiter) awaitGate(ctx context.Context, w *waiter, d time.Duration, reason string, report bool) (timer bool, err error) {
 	if d <= 0 {
 		select {
 		case <-w.wake:
@@ -133,13 +148,14 @@ func (l *Limiter) awaitGate(ctx context.Context, w *waiter, d time.Duration, rea
 			return false, ctx.Err()
 		}
 	}
-	switch reason {
-	case ReasonConcurrency, ReasonWriteInFlight:
+	switch {
+	case !report:
+	case reason == ReasonConcurrency || reason == ReasonWriteInFlight:
 		// A poll for what another process holds: not a wait of its own.
-	case ReasonPrimary:
-		l.logWait(d, reason, "resource", w.ticket.Resource)
+	case reason == ReasonPrimary:
+		l.logWait(ctx, d, reason, "resource", w.ticket.Resource)
 	default:
-		l.logWait(d, reason)
+		l.logWait(ctx, d, reason)
 	}
 	if _, ok := l.clock.(SystemClock); ok {
 		t := time.NewTimer(d)
@@ -258,7 +274,9 @@ func (l *Limiter) dispatch(ws []*waiter) {
 		if kind := failFastKind(g.Reason); kind != "" && g.Wait > l.cfg.MaxWait {
 			le := &LimitError{Kind: kind, Resource: w.ticket.Resource, RetryAt: now.Add(g.Wait), Wait: g.Wait}
 			l.count(func(s *Stats) { s.FailedFast++ })
-			l.log.Warn("rate limit: failing fast", "kind", kind, "reason", g.Reason, "resource", w.ticket.Resource, "retry_at", le.RetryAt.UTC().Format(time.RFC3339), "wait", g.Wait.Round(time.Second).String())
+			l.qmu.Lock()
+			w.reason = g.Reason // for the log of acquire
+			l.qmu.Unlock()
 			l.finish(w, failed, Lease{}, le)
 			continue // those behind it fail fast too, or may go
 		}

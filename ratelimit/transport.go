@@ -78,6 +78,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			l.release(lease, Outcome{Counted: true})
 			if ticket.Write && sent {
 				// Even when the context ended: the write may have been applied.
+				if ctx.Err() != nil {
+					// The caller gave up; say so where the host can see it.
+					l.log.WarnContext(ctx, "write cancelled after it was sent; GitHub may have applied it", "method", req.Method, "path", req.URL.Path)
+				}
 				return nil, &AmbiguousWriteError{Method: req.Method, Path: req.URL.Path, Err: err}
 			}
 			if ctx.Err() != nil {
@@ -125,7 +129,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			now := l.clock.Now()
 			retryAt := rel.PausedUntil
 			if kind == KindSecondary {
-				l.log.Warn("rate limit: GitHub secondary limit hit; pausing all requests", "until", retryAt.UTC().Format(time.RFC3339), "wait", rel.Pause.String())
+				l.log.WarnContext(ctx, "rate limit: GitHub secondary limit hit; pausing all requests", "until", retryAt.UTC().Format(time.RFC3339), "wait", rel.Pause.String())
 			} else {
 				retryAt = now
 				if o.Budget != nil {
@@ -295,8 +299,8 @@ func (l *Limiter) sleepRetry(ctx context.Context, b **backoff.ExponentialBackOff
 	if err != nil {
 		attrs = append(attrs, "error", err.Error())
 	}
-	l.log.Debug("retrying", attrs...)
-	l.logWait(d, "retry after "+reason)
+	l.log.DebugContext(ctx, "retrying", attrs...)
+	l.logWait(ctx, d, "retry after "+reason)
 	return l.clock.Sleep(ctx, d)
 }
 

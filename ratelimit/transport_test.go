@@ -1,8 +1,10 @@
 package ratelimit_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -911,11 +913,16 @@ func TestContextCancellation(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		ft := newFakeTransport(t, clock, step{gotConn: true, then: cancel, err: context.Canceled})
-		rt := ratelimit.New(testConfig(), clock, nil).Transport(ft)
+		var logs bytes.Buffer
+		rt := ratelimit.New(testConfig(), clock, slog.New(slog.NewTextHandler(&logs, nil))).Transport(ft)
 		_, _, err := send(t, ctx, rt, post("/repos/octo/a/issues", issueJSON))
 		var ae *ratelimit.AmbiguousWriteError
 		if !errors.As(err, &ae) || !errors.Is(err, context.Canceled) {
 			t.Errorf("error %v (%T), want an AmbiguousWriteError wrapping context.Canceled", err, err)
+		}
+		// The caller is gone, so the log is where the write is reported.
+		if want := `level=WARN msg="write cancelled after it was sent; GitHub may have applied it" method=POST path=/repos/octo/a/issues`; !strings.Contains(logs.String(), want) {
+			t.Errorf("log:\n%s\nwant a line with: %s", logs.String(), want)
 		}
 	})
 

@@ -3,6 +3,7 @@ package fakegithub
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,12 @@ var commandUsage = []struct{ name, usage string }{
 	{"collaborators", "collaborators OWNER/NAME"},
 	{"push", "push OWNER/NAME BRANCH PATH[:added|:removed][:+N][:-N]..."},
 	{"pulls", "pulls OWNER/NAME"},
+	{"file", "file add OWNER/NAME PATH TEXT [branch=BRANCH]"},
+	{"branch", "branch add OWNER/NAME BRANCH [from=REF]"},
+	{"comment", "comment add OWNER/NAME NUMBER LOGIN TEXT"},
+	{"pull", "pull add OWNER/NAME HEAD TITLE [base=BRANCH] [author=LOGIN] [labels=A,B] [body=TEXT] [merged=TIME] [closed=TIME]"},
+	{"release", "release add OWNER/NAME TAG [published=TIME]"},
+	{"demo", "demo"},
 }
 
 // Command runs one command of the fake's text interface, meant for
@@ -76,6 +83,19 @@ var commandUsage = []struct{ name, usage string }{
 //	    its SHA
 //	pulls OWNER/NAME            the pull requests,
 //	    "#N STATE HEAD->BASE SHA7 [REVIEWER:STATE ...]"
+//	file add OWNER/NAME PATH TEXT [branch=BRANCH]
+//	    commit TEXT as PATH to BRANCH (default branch if omitted); prints
+//	    the commit's SHA
+//	branch add OWNER/NAME BRANCH [from=REF]
+//	    create BRANCH at REF (default branch if omitted)
+//	comment add OWNER/NAME NUMBER LOGIN TEXT
+//	    LOGIN comments TEXT on issue or pull request NUMBER
+//	pull add OWNER/NAME HEAD TITLE [base=BRANCH] [author=LOGIN] [labels=A,B] [body=TEXT] [merged=TIME] [closed=TIME]
+//	    open a pull request from HEAD, a branch push made; merged or
+//	    closed at TIME (RFC 3339) if told; prints its number
+//	release add OWNER/NAME TAG [published=TIME]
+//	    publish a release at TIME (RFC 3339; now if omitted)
+//	demo                        add the data set of AddDemo
 func (s *Server) Command(args []string) (string, error) {
 	if len(args) == 0 {
 		return "", errors.New(commandHelp())
@@ -139,6 +159,21 @@ func (s *Server) Command(args []string) (string, error) {
 		out, err = s.cmdPush(rest)
 	case "pulls":
 		out, err = s.cmdPulls(rest)
+	case "file":
+		out, err = s.cmdFile(rest)
+	case "branch":
+		err = s.cmdBranch(rest)
+	case "comment":
+		err = s.cmdComment(rest)
+	case "pull":
+		out, err = s.cmdPull(rest)
+	case "release":
+		err = s.cmdRelease(rest)
+	case "demo":
+		if len(rest) != 0 {
+			return "", usage(name)
+		}
+		s.AddDemo()
 	default:
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}
@@ -163,6 +198,68 @@ func commandHelp() string {
 		b.WriteString("\n\t" + c.usage)
 	}
 	return b.String()
+}
+
+// cmdRepoArg reads the OWNER/NAME argument of command name, which must
+// name an existing repository.
+func (s *Server) cmdRepoArg(name, arg string) (owner, repo string, err error) {
+	owner, repo, ok := splitRepo(arg)
+	if !ok {
+		return "", "", fmt.Errorf("repository must be OWNER/NAME, got %q\n%s", arg, usage(name))
+	}
+	if !s.hasRepo(owner, repo) {
+		return "", "", fmt.Errorf("no repository %s/%s; add it first with: repo add %s/%s", owner, repo, owner, repo)
+	}
+	return owner, repo, nil
+}
+
+// cmdOptions splits the arguments of command name into the first n
+// words, the text of the words that follow up to the first option (joined
+// by spaces), and KEY=VALUE options, each of which must be allowed. An
+// option's value runs to the next option, so it may hold spaces too.
+func cmdOptions(name string, args []string, n int, allowed ...string) (words []string, text string, opts map[string]string, err error) {
+	if len(args) < n {
+		return nil, "", nil, usage(name)
+	}
+	var rest []string
+	opts = map[string]string{}
+	last := ""
+	for _, a := range args[n:] {
+		k, v, ok := strings.Cut(a, "=")
+		switch {
+		case ok && slices.Contains(allowed, k):
+			opts[k], last = v, k
+		case last != "":
+			opts[last] += " " + a
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return args[:n], strings.Join(rest, " "), opts, nil
+}
+
+// tryAdd runs an Add helper for command name, turning its panic (a missing
+// branch, ref or issue) into the command's error.
+func tryAdd(name string, add func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v\n%s", r, usage(name))
+		}
+	}()
+	add()
+	return nil
+}
+
+// cmdTime reads an RFC 3339 option of command name; "" is the zero time.
+func cmdTime(name, key, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return t, fmt.Errorf("%s must be RFC 3339 such as 2026-01-02T03:04:05Z, got %q\n%s", key, v, usage(name))
+	}
+	return t, nil
 }
 
 // splitRepo parses "owner/name".

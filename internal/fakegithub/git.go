@@ -357,3 +357,40 @@ func (s *Server) mustRepo(fn, owner, repo string) *repoState {
 	}
 	return st
 }
+
+// cmdFile runs "file add OWNER/NAME PATH TEXT [branch=BRANCH]" and prints
+// the commit's SHA.
+func (s *Server) cmdFile(args []string) (string, error) {
+	words, text, opts, err := cmdOptions("file", args, 3, "branch")
+	if err != nil {
+		return "", err
+	}
+	if words[0] != "add" || text == "" {
+		return "", usage("file")
+	}
+	owner, repo, err := s.cmdRepoArg("file", words[1])
+	if err != nil {
+		return "", err
+	}
+	var sha string
+	if err := tryAdd("file", func() { sha = s.AddFile(owner, repo, opts["branch"], words[2], []byte(text), "Update "+words[2]) }); err != nil {
+		return "", err
+	}
+	return sha + "\n", nil
+}
+
+// cmdBranch runs "branch add OWNER/NAME BRANCH [from=REF]".
+func (s *Server) cmdBranch(args []string) error {
+	words, text, opts, err := cmdOptions("branch", args, 3, "from")
+	if err != nil {
+		return err
+	}
+	if words[0] != "add" || text != "" {
+		return usage("branch")
+	}
+	owner, repo, err := s.cmdRepoArg("branch", words[1])
+	if err != nil {
+		return err
+	}
+	return tryAdd("branch", func() { s.AddBranch(owner, repo, words[2], opts["from"], false) })
+}

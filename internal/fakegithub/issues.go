@@ -106,6 +106,37 @@ func (s *Server) AddMilestone(owner, repo, title string) int {
 	return m.number
 }
 
+// AddIssue opens an issue in owner/repo with is's title, body, labels,
+// assignees and milestone (its Number and State are ignored), written by
+// author (the viewer if empty) at at (now if zero), and returns its number.
+// It panics if the repository was not added first.
+func (s *Server) AddIssue(owner, repo, author string, at time.Time, is Issue) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.openIssue(s.mustRepo("AddIssue", owner, repo), author, at, is).Number
+}
+
+// openIssue adds issue to repo as the next number, open, written by author
+// (the viewer if empty) at at (now if zero). Pull requests are opened this
+// way too. The caller holds s.mu.
+func (s *Server) openIssue(repo *repoState, author string, at time.Time, issue Issue) *issueState {
+	if author == "" {
+		author = s.viewer
+	}
+	if at.IsZero() {
+		at = s.now()
+	}
+	issue.Number, issue.State = len(repo.issues)+1, "open"
+	issue.Labels, issue.Assignees = slices.Clone(issue.Labels), slices.Clone(issue.Assignees)
+	for _, name := range issue.Labels {
+		s.label(repo, name)
+	}
+	s.nextID++
+	is := &issueState{Issue: issue, id: s.nextID, author: author, created: at}
+	repo.issues = append(repo.issues, is)
+	return is
+}
+
 // createIssueRequest is the body of POST /repos/{owner}/{repo}/issues. The
 // loosely typed fields accept every form GitHub accepts: a title may be a
 // number, a label a name or a {"name": ...} object, a milestone a number,
@@ -158,15 +189,7 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.nextID++
-	is := &issueState{Issue: issue, id: s.nextID, author: s.viewer, created: s.now()}
-	is.Number = len(repo.issues) + 1
-	is.State = "open"
-	for _, name := range is.Labels {
-		s.label(repo, name)
-	}
-	repo.issues = append(repo.issues, is)
-
+	is := s.openIssue(repo, "", time.Time{}, issue)
 	j := s.issueJSON(repo, is)
 	w.Header().Set("Location", j.URL)
 	writeJSON(w, http.StatusCreated, j)
@@ -389,7 +412,6 @@ func (s *Server) issueJSON(repo *repoState, is *issueState) issueJSON {
 		Number:            is.Number,
 		Title:             is.Title,
 		User:              s.simpleUser(is.author),
-		Labels:            []labelJSON{},
 		State:             is.State,
 		Assignees:         []userJSON{},
 		CreatedAt:         timestamp(is.created),
@@ -399,18 +421,7 @@ func (s *Server) issueJSON(repo *repoState, is *issueState) issueJSON {
 		Reactions:         reactionsJSON{URL: u + "/reactions"},
 		TimelineURL:       u + "/timeline",
 	}
-	for _, name := range is.Labels {
-		l := s.label(repo, name)
-		j.Labels = append(j.Labels, labelJSON{
-			ID:          l.id,
-			NodeID:      nodeID("Label", l.id),
-			URL:         repoURL + "/labels/" + url.PathEscape(l.name),
-			Name:        l.name,
-			Color:       l.color,
-			Default:     l.isDefault,
-			Description: nullable(l.description),
-		})
-	}
+	j.Labels = s.labelsJSON(repo, is.Labels)
 	for _, login := range is.Assignees {
 		j.Assignees = append(j.Assignees, s.simpleUser(login))
 	}
@@ -422,6 +433,26 @@ func (s *Server) issueJSON(repo *repoState, is *issueState) issueJSON {
 	}
 	s.addActivity(&j, is)
 	return j
+}
+
+// labelsJSON renders the labels of an issue or pull request, creating
+// unknown ones. The caller holds s.mu.
+func (s *Server) labelsJSON(repo *repoState, names []string) []labelJSON {
+	repoURL := apiURL + "/repos/" + repo.Owner + "/" + repo.Name
+	out := []labelJSON{}
+	for _, name := range names {
+		l := s.label(repo, name)
+		out = append(out, labelJSON{
+			ID:          l.id,
+			NodeID:      nodeID("Label", l.id),
+			URL:         repoURL + "/labels/" + url.PathEscape(l.name),
+			Name:        l.name,
+			Color:       l.color,
+			Default:     l.isDefault,
+			Description: nullable(l.description),
+		})
+	}
+	return out
 }
 
 // milestoneJSON renders a milestone. The caller holds s.mu.

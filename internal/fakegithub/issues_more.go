@@ -52,6 +52,37 @@ func (s *Server) Comments(owner, repo string, number int) []Comment {
 	return out
 }
 
+// AddComment adds a comment to issue or pull request number of owner/repo,
+// written by author (the viewer if empty) at at (now if zero). It panics if
+// there is no such issue.
+func (s *Server) AddComment(owner, repo string, number int, author, body string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.mustRepo("AddComment", owner, repo)
+	if number < 1 || number > len(st.issues) {
+		panic(fmt.Sprintf("fakegithub: AddComment: no issue #%d in %s/%s", number, owner, repo))
+	}
+	s.comment(st.issues[number-1], author, body, at)
+}
+
+// comment adds a comment to is, written by author (the viewer if empty) at
+// at (now if zero). The caller holds s.mu.
+func (s *Server) comment(is *issueState, author, body string, at time.Time) *commentState {
+	if author == "" {
+		author = s.viewer
+	}
+	if at.IsZero() {
+		at = s.now()
+	}
+	s.nextID++
+	c := &commentState{Comment: Comment{ID: s.nextID, Author: author, Body: body}, created: at}
+	is.comments = append(is.comments, c)
+	if !at.Before(is.lastChange()) {
+		is.updated = at
+	}
+	return c
+}
+
 // lastChange is when an issue last changed.
 func (is *issueState) lastChange() time.Time {
 	if is.updated.IsZero() {
@@ -507,11 +538,7 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request) {
 		validationFailed(w, createCommentDoc, []validationError{{Resource: "IssueComment", Field: "body", Code: "missing_field"}})
 		return
 	}
-	s.nextID++
-	now := s.now()
-	c := &commentState{Comment: Comment{ID: s.nextID, Author: s.viewer, Body: *req.Body}, created: now}
-	is.comments = append(is.comments, c)
-	is.updated = now
+	c := s.comment(is, "", *req.Body, time.Time{})
 	j := s.commentJSON(repo, is, c)
 	w.Header().Set("Location", j.URL)
 	writeJSON(w, http.StatusCreated, j)
@@ -702,4 +729,21 @@ func matchesTerm(repo *repoState, is *issueState, t searchTerm) bool {
 		return true // where to look for the words; the fake looks everywhere
 	}
 	return true
+}
+
+// cmdComment runs "comment add OWNER/NAME NUMBER LOGIN TEXT".
+func (s *Server) cmdComment(args []string) error {
+	words, text, _, err := cmdOptions("comment", args, 4)
+	if err != nil {
+		return err
+	}
+	n, nerr := strconv.Atoi(words[2])
+	if words[0] != "add" || text == "" || nerr != nil {
+		return usage("comment")
+	}
+	owner, repo, err := s.cmdRepoArg("comment", words[1])
+	if err != nil {
+		return err
+	}
+	return tryAdd("comment", func() { s.AddComment(owner, repo, n, words[3], text, time.Time{}) })
 }

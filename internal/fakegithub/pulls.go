@@ -280,6 +280,55 @@ func decodeJSONBody(w http.ResponseWriter, r *http.Request, doc string, v any) b
 	return true
 }
 
+// PullRequest describes a pull request added with AddPull.
+type PullRequest struct {
+	Title, Body string
+	Author      string // default: the viewer
+	Labels      []string
+	Head, Base  string // Head must have been pushed (Push); Base defaults to the default branch
+	Draft       bool
+	Created     time.Time // default: now
+	MergedAt    time.Time // if set, merged then (by the viewer)
+	ClosedAt    time.Time // if set and MergedAt is not, closed unmerged then
+}
+
+// AddPull opens a pull request in owner/repo, merged or closed if p says
+// so, and returns its number. It panics if the repository or a branch is
+// missing, or the head branch has no commits of its own.
+func (s *Server) AddPull(owner, repo string, p PullRequest) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.mustRepo("AddPull", owner, repo)
+	pr := s.pullRepo(st)
+	if p.Base == "" {
+		p.Base = defaultBranch(st)
+	}
+	if b := pr.branches[p.Head]; b == nil || len(b.commits) < 2 {
+		panic(fmt.Sprintf("fakegithub: AddPull: branch %q of %s/%s has no commits of its own; Push to it first", p.Head, owner, repo))
+	}
+	if pr.branches[p.Base] == nil {
+		panic(fmt.Sprintf("fakegithub: AddPull: no branch %q in %s/%s", p.Base, owner, repo))
+	}
+	is := s.openIssue(st, p.Author, p.Created, Issue{Title: p.Title, Body: p.Body, Labels: p.Labels})
+	pull := s.openPull(pr, is, p.Head, p.Base, p.Draft)
+	switch {
+	case !p.MergedAt.IsZero():
+		s.merge(st, pr, pull, "merge", p.MergedAt)
+	case !p.ClosedAt.IsZero():
+		pr.close(pull, p.ClosedAt)
+	}
+	return is.Number
+}
+
+// openPull makes the issue is a pull request from head into base. The
+// caller holds s.mu.
+func (s *Server) openPull(pr *pullRepo, is *issueState, head, base string, draft bool) *pullState {
+	s.nextID++
+	p := &pullState{issue: is, id: s.nextID, head: head, base: base, draft: draft, maintainerCanModify: true, updated: is.created}
+	pr.pulls[is.Number] = p
+	return p
+}
+
 // createPullRequest is the body of POST /repos/{owner}/{repo}/pulls.
 type createPullRequest struct {
 	Title               *string `json:"title"`
@@ -347,17 +396,12 @@ func (s *Server) createPull(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	now := s.now()
-	s.nextID++
-	is := &issueState{Issue: Issue{Number: len(repo.issues) + 1, Title: *req.Title, State: "open"}, id: s.nextID, author: s.viewer, created: now}
+	issue := Issue{Title: *req.Title}
 	if req.Body != nil {
-		is.Body = *req.Body
+		issue.Body = *req.Body
 	}
-	repo.issues = append(repo.issues, is)
-	s.nextID++
-	p := &pullState{issue: is, id: s.nextID, head: head, base: base, draft: req.Draft, maintainerCanModify: req.MaintainerCanModify == nil || *req.MaintainerCanModify, updated: now}
-	pr.pulls[is.Number] = p
-
+	p := s.openPull(pr, s.openIssue(repo, "", time.Time{}, issue), head, base, req.Draft)
+	p.maintainerCanModify = req.MaintainerCanModify == nil || *req.MaintainerCanModify
 	j := s.pullJSON(repo, pr, p, true)
 	w.Header().Set("Location", j.URL)
 	writeJSON(w, http.StatusCreated, j)
@@ -504,12 +548,11 @@ func (s *Server) updatePull(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.State != nil && *req.State != p.issue.State {
 		if *req.State == "closed" {
-			p.finalHead = pr.headSHA(p)
-			p.closed = now
+			pr.close(p, now)
 		} else {
 			p.finalHead, p.closed = "", time.Time{}
+			p.issue.State = "open"
 		}
-		p.issue.State = *req.State
 	}
 	p.updated = now
 	writeJSON(w, http.StatusOK, s.pullJSON(repo, pr, p, true))
@@ -552,20 +595,33 @@ func (s *Server) mergePull(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusConflict, "Head branch was modified. Review and try the merge again.", mergePullDoc)
 		return
 	}
-	now := s.now()
-	head := pr.headSHA(p)
-	base := pr.branches[p.base]
-	sha := commitSHA(repoKey(repo.Owner, repo.Name), p.base, base.head(), head, req.MergeMethod)
-	base.commits = append(base.commits, sha)
-	p.finalHead, p.mergeCommit = head, sha
-	p.merged, p.closed, p.updated = now, now, now
-	p.mergedBy = s.viewer
-	p.issue.State = "closed"
+	sha := s.merge(repo, pr, p, req.MergeMethod, s.now())
 	writeJSON(w, http.StatusOK, struct {
 		SHA     string `json:"sha"`
 		Merged  bool   `json:"merged"`
 		Message string `json:"message"`
 	}{sha, true, "Pull Request successfully merged"})
+}
+
+// merge merges an open pull request at at by the viewer, adding a commit to
+// its base branch, and returns that commit's SHA. The caller holds s.mu.
+func (s *Server) merge(repo *repoState, pr *pullRepo, p *pullState, method string, at time.Time) string {
+	head := pr.headSHA(p)
+	base := pr.branches[p.base]
+	sha := commitSHA(repoKey(repo.Owner, repo.Name), p.base, base.head(), head, method)
+	base.commits = append(base.commits, sha)
+	p.finalHead, p.mergeCommit = head, sha
+	p.merged, p.closed, p.updated = at, at, at
+	p.mergedBy = s.viewer
+	p.issue.State = "closed"
+	return sha
+}
+
+// close closes an open pull request without merging it, at at.
+func (pr *pullRepo) close(p *pullState, at time.Time) {
+	p.finalHead = pr.headSHA(p)
+	p.closed, p.updated = at, at
+	p.issue.State = "closed"
 }
 
 // listPullFiles serves GET /repos/{owner}/{repo}/pulls/{number}/files.
@@ -920,7 +976,7 @@ func (s *Server) pullJSON(repo *repoState, pr *pullRepo, p *pullState, full bool
 		Title:              p.issue.Title,
 		User:               s.simpleUser(p.issue.author),
 		Body:               nullable(p.issue.Body),
-		Labels:             []labelJSON{},
+		Labels:             s.labelsJSON(repo, p.issue.Labels),
 		CreatedAt:          timestamp(p.issue.created),
 		UpdatedAt:          timestamp(p.updated),
 		Assignees:          []userJSON{},
@@ -1222,4 +1278,35 @@ func (s *Server) cmdPulls(args []string) (string, error) {
 		b.WriteByte('\n')
 	}
 	return b.String(), nil
+}
+
+// cmdPull runs "pull add OWNER/NAME HEAD TITLE [options]" and prints the
+// pull request's number.
+func (s *Server) cmdPull(args []string) (string, error) {
+	words, title, opts, err := cmdOptions("pull", args, 3, "base", "author", "labels", "body", "merged", "closed")
+	if err != nil {
+		return "", err
+	}
+	if words[0] != "add" || title == "" {
+		return "", usage("pull")
+	}
+	owner, repo, err := s.cmdRepoArg("pull", words[1])
+	if err != nil {
+		return "", err
+	}
+	p := PullRequest{Title: title, Head: words[2], Base: opts["base"], Author: opts["author"], Body: opts["body"]}
+	if opts["labels"] != "" {
+		p.Labels = strings.Split(opts["labels"], ",")
+	}
+	if p.MergedAt, err = cmdTime("pull", "merged", opts["merged"]); err != nil {
+		return "", err
+	}
+	if p.ClosedAt, err = cmdTime("pull", "closed", opts["closed"]); err != nil {
+		return "", err
+	}
+	var n int
+	if err := tryAdd("pull", func() { n = s.AddPull(owner, repo, p) }); err != nil {
+		return "", err
+	}
+	return strconv.Itoa(n) + "\n", nil
 }

@@ -205,3 +205,24 @@ func (s *Server) getReleaseByTag(w http.ResponseWriter, r *http.Request) {
 	}
 	writeError(w, http.StatusNotFound, "Not Found", doc)
 }
+
+// cmdRelease runs "release add OWNER/NAME TAG [published=TIME]".
+func (s *Server) cmdRelease(args []string) error {
+	words, text, opts, err := cmdOptions("release", args, 3, "published")
+	if err != nil {
+		return err
+	}
+	if words[0] != "add" || text != "" {
+		return usage("release")
+	}
+	owner, repo, err := s.cmdRepoArg("release", words[1])
+	if err != nil {
+		return err
+	}
+	published, err := cmdTime("release", "published", opts["published"])
+	if err != nil {
+		return err
+	}
+	s.AddRelease(owner, repo, Release{Tag: words[2], PublishedAt: published})
+	return nil
+}

@@ -71,6 +71,27 @@ func (s *Server) getRepo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.repoJSON(repo))
 }
 
+// listViewerRepos serves GET /user/repos: the viewer sees every repository
+// of the fake. Sorts: full_name (the default, ascending), pushed and
+// updated (both by push time, newest first), with direction and paging.
+// https://docs.github.com/rest/repos/repos#list-repositories-for-the-authenticated-user
+func (s *Server) listViewerRepos(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	repos := s.sortedRepos()
+	byPush := q.Get("sort") == "pushed" || q.Get("sort") == "updated"
+	if byPush {
+		slices.SortStableFunc(repos, func(a, b *repoState) int { return b.PushedAt.Compare(a.PushedAt) })
+	}
+	if d := q.Get("direction"); (d == "asc" && byPush) || (d == "desc" && !byPush) {
+		slices.Reverse(repos)
+	}
+	out := []repoJSON{}
+	for _, repo := range paginate(w, r, apiURL+"/user/repos", repos) {
+		out = append(out, s.repoJSON(repo))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 // repoJSON is GitHub's "full repository", field for field and in the same
 // order, so that its size matches GitHub's (about 5-6 KB).
 type repoJSON struct {

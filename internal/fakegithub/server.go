@@ -104,6 +104,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /user", s.getViewer)
 	mux.HandleFunc("GET /rate_limit", s.getRateLimit)
 	mux.HandleFunc("GET /repos/{owner}/{repo}", s.getRepo)
+	mux.HandleFunc("GET /user/repos", s.listViewerRepos)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/issues", s.createIssue)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}", s.getIssue)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/branches", s.listBranches)
