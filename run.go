@@ -109,6 +109,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"repos", cfg.repos.String(), "content_filter", cfg.contentFilter, "limits", storeKind(cfg.limits.Store))
 
 	stdio := server.NewStdioServer(srv)
+	// mcp-go runs tool calls on a pool of 5 workers by default; match the
+	// limiter's cap so that it, not the pool, decides how many calls reach
+	// GitHub at once (a queued call waits in the limiter's FIFO, where
+	// cancellation and progress reach it).
+	server.WithWorkerPoolSize(max(cfg.limits.MaxConcurrent, 5))(stdio)
 	stdio.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
 	pending := newInflight()
 	// Every byte on stdout passes the redactor: tool results, JSON-RPC
