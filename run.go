@@ -241,7 +241,7 @@ func recoverTools(redactor *redact.Redactor, logger *slog.Logger) server.ToolHan
 			defer func() {
 				if p := recover(); p != nil {
 					logger.Error("tool call panicked", "tool", redactor.String(req.Params.Name), "panic", redactor.String(fmt.Sprint(p)))
-					res, err = mcp.NewToolResultError("internal error in ghmcp (logged on its stderr); the call may be retried once"), nil
+					res, err = mcp.NewToolResultError("internal error in ghmcp (logged on its stderr); if the tool changes GitHub, the change may have been applied: read the current state before trying again"), nil
 				}
 			}()
 			return next(ctx, req)

@@ -45,6 +45,11 @@ type Config struct {
 	// ResetBuffer is added to a primary reset time, because GitHub's reset
 	// is whole seconds and clocks differ. A negative value means none.
 	ResetBuffer time.Duration
+	// AttemptTimeout bounds one attempt, from sending to the end of the
+	// answer's body. Without it a GitHub that never answers would hold a
+	// slot, and for a write the one write turn, for ever. A read that times
+	// out is retried; a write is not (it may have been applied).
+	AttemptTimeout time.Duration
 	// PointsPerMinute is GitHub's secondary budget of REST points (GET,
 	// HEAD, OPTIONS cost 1, writes 5). A negative value means not enforced.
 	PointsPerMinute int
@@ -74,6 +79,7 @@ func DefaultConfig() Config {
 		MaxConcurrent:    8,
 		WriteSpacing:     time.Second,
 		ResetBuffer:      time.Second,
+		AttemptTimeout:   time.Minute,
 		PointsPerMinute:  900,
 		ContentPerMinute: 80,
 		ContentPerHour:   500,
@@ -117,6 +123,7 @@ func (c Config) withDefaults() Config {
 	}
 	orNoneD(&c.WriteSpacing, d.WriteSpacing)
 	orNoneD(&c.ResetBuffer, d.ResetBuffer)
+	pos(&c.AttemptTimeout, d.AttemptTimeout)
 	orNone(&c.PointsPerMinute, d.PointsPerMinute)
 	orNone(&c.ContentPerMinute, d.ContentPerMinute)
 	orNone(&c.ContentPerHour, d.ContentPerHour)

@@ -71,7 +71,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				s.Retries++
 			}
 		})
-		resp, sent, err := t.send(r, ticket.Write)
+		resp, sent, err := t.sendWithin(r, ticket.Write, l.cfg.AttemptTimeout)
 
 		if err != nil {
 			// GitHub may have counted it; assume so.
@@ -223,6 +223,19 @@ func (t *transport) send(r *http.Request, write bool) (resp *http.Response, sent
 	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }}
 	resp, err = t.next.RoundTrip(r.WithContext(httptrace.WithClientTrace(r.Context(), trace)))
 	return resp, gotConn.Load(), err
+}
+
+// sendWithin is send with a deadline covering the answer's body too: the
+// deadline ends when the body is read to its end or closed.
+func (t *transport) sendWithin(r *http.Request, write bool, timeout time.Duration) (*http.Response, bool, error) {
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	resp, sent, err := t.send(r.WithContext(ctx), write)
+	if err != nil || resp.Body == nil {
+		cancel()
+		return resp, sent, err
+	}
+	resp.Body = &leasedBody{ReadCloser: resp.Body, done: cancel}
+	return resp, sent, err
 }
 
 // classify decides what a response means. For a 403 it may need the body

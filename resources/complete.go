@@ -203,7 +203,9 @@ func (c *Completer) repos(ctx context.Context, owner, prefix string) ([]string, 
 			out = append(out, name)
 		}
 	}
-	if prefix == "" || len(matching(out, prefix).Values) >= enoughFromViewer {
+	if prefix == "" || len(matching(out, prefix).Values) >= enoughFromViewer || c.d.Repos.Restricted() {
+		// Under --repos, searching all of GitHub would spend the search
+		// budget on names the list drops anyway.
 		return out, nil
 	}
 	q := prefix + " in:name fork:true"

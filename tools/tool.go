@@ -89,6 +89,16 @@ func (k kind) annotations() mcp.ToolAnnotation {
 	}
 }
 
+// afterFailure tells the model what to do after a call that failed
+// without a clear answer from GitHub: a read may simply be repeated, a
+// write may have been applied.
+func (k kind) afterFailure() string {
+	if k == read {
+		return "the call may be retried once"
+	}
+	return "the change may have been applied: read the current state before trying again"
+}
+
 // spec describes a tool for newTool.
 type spec struct {
 	name    string
@@ -150,7 +160,7 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 		defer func() {
 			if p := recover(); p != nil {
 				logger.Error("tool panicked", "tool", s.name, "panic", redact(fmt.Sprint(p)))
-				res, err = mcp.NewToolResultError(s.name+": internal error in ghmcp (logged on its stderr); the call may be retried once"), nil
+				res, err = mcp.NewToolResultError(s.name+": internal error in ghmcp (logged on its stderr); "+s.kind.afterFailure()), nil
 			}
 		}()
 		args, err := check(req.GetRawArguments())
@@ -159,7 +169,13 @@ func newTool[In, Out any](d Deps, s spec, h handlerFunc[In, Out]) Tool {
 		}
 		out, what, err := h(ctx, args)
 		if err != nil {
-			return mcp.NewToolResultError(redact(explain(what, err))), nil
+			msg := explain(what, err)
+			if s.kind != read && errors.Is(err, context.Canceled) {
+				// go-github reports the context's error, which hides
+				// whether the write had been sent.
+				msg += "; " + s.kind.afterFailure()
+			}
+			return mcp.NewToolResultError(redact(msg)), nil
 		}
 		if !d.UnfilteredContent {
 			filterResult(&out)
