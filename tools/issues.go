@@ -447,7 +447,9 @@ func searchIssues(d Deps) Tool {
 		kind:    read,
 		desc:    "Search issues across repositories. Spends the search rate budget (30/min): within one repository prefer list_issues' filters.",
 	}, func(ctx context.Context, in SearchIssuesArgs) (IssueSearchResult, string, error) {
-		q, err := in.query()
+		// user: only where --repos allows the whole owner (or is unset).
+		_, ownerErr := d.Repos.ScopeQuery("user:" + in.Owner)
+		q, err := in.query(ownerErr == nil)
 		what := fmt.Sprintf("search issues for %q", q)
 		if err != nil {
 			return IssueSearchResult{}, what, err
@@ -475,6 +477,9 @@ func searchIssues(d Deps) Tool {
 			}
 			i := issueFrom(is, issueExcerptBytes)
 			i.Repo = repoOfIssue(is)
+			if owner, _, _ := strings.Cut(i.Repo, "/"); ownerErr != nil && in.Repo == "" && in.Owner != "" && !strings.EqualFold(owner, in.Owner) {
+				continue // owner given alone, scoped by --repos instead (see query)
+			}
 			out.Issues = append(out.Issues, i)
 		}
 		return out, what, nil
@@ -484,7 +489,11 @@ func searchIssues(d Deps) Tool {
 // query builds the search query: q, scoped to the owner or repository
 // given, and restricted to issues unless q already says issues or pull
 // requests (GitHub answers 422 when a query says neither).
-func (in SearchIssuesArgs) query() (string, error) {
+//
+// An owner alone becomes user:OWNER only when userOK (--repos allows the
+// whole owner, or is unset); otherwise ScopeQuery scopes the query to the
+// allowed repositories and results of other owners are dropped.
+func (in SearchIssuesArgs) query(userOK bool) (string, error) {
 	q := strings.TrimSpace(in.Q)
 	if q == "" {
 		return "", &ArgError{Arg: "q", Problem: "must not be empty", Example: `"crash label:bug is:open"`}
@@ -494,7 +503,7 @@ func (in SearchIssuesArgs) query() (string, error) {
 		return "", &ArgError{Arg: "repo", Problem: "needs owner too", Example: `{"owner":"octo","repo":"hello"}`}
 	case in.Repo != "":
 		q += " repo:" + in.Owner + "/" + in.Repo
-	case in.Owner != "":
+	case in.Owner != "" && userOK:
 		q += " user:" + in.Owner
 	}
 	if !hasTypeQualifier(q) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -724,5 +725,35 @@ func TestSearchIssuesErrors(t *testing.T) {
 			}
 			wantErrorText(t, call(t, f.deps(testToken), "search_issues", tt.args), tt.want...)
 		})
+	}
+}
+
+// TestSearchIssuesOwnerUnderRepoList gives an owner alone while --repos
+// names only one repository of it: the query is scoped to that repository
+// (not user:, which the list does not allow), and results of other owners
+// are dropped.
+func TestSearchIssuesOwnerUnderRepoList(t *testing.T) {
+	f := newFakeGitHub(t)
+	f.on("GET", "/search/issues", 200, `{"total_count":2,"incomplete_results":false,"items":[
+		{"number":1,"title":"a","state":"open","repository_url":"https://api.github.test/repos/octo/hello","html_url":"https://github.com/octo/hello/issues/1"},
+		{"number":2,"title":"b","state":"open","repository_url":"https://api.github.test/repos/other/x","html_url":"https://github.com/other/x/issues/2"}]}`,
+		func(t *testing.T, _ []byte, r *http.Request) {
+			q := r.URL.Query().Get("q")
+			if !strings.Contains(q, "repo:octo/hello") || strings.Contains(q, "user:") {
+				t.Errorf("q = %q, want it scoped with repo:octo/hello and no user:", q)
+			}
+		})
+	d := f.deps(testToken)
+	var err error
+	if d.Repos, err = allowlist.Parse("octo/hello"); err != nil {
+		t.Fatal(err)
+	}
+	res := call(t, d, "search_issues", `{"q":"crash","owner":"octo"}`)
+	if res.IsError {
+		t.Fatalf("error: %s", resultText(t, res))
+	}
+	text := resultText(t, res)
+	if !strings.Contains(text, `"repo":"octo/hello"`) || strings.Contains(text, "other/x") {
+		t.Errorf("result %s, want octo/hello's issue only", text)
 	}
 }
