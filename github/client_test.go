@@ -22,7 +22,7 @@ func TestParseAPIURL(t *testing.T) {
 	tests := []struct {
 		in, want, err string
 	}{
-		{in: "https://api.github.com", want: "https://api.github.com/"},
+		{in: "https://api.github.test", want: "https://api.github.test/"},
 		{in: "https://ghe.example.com/api/v3", want: "https://ghe.example.com/api/v3/"},
 		{in: "http://127.0.0.1:8080/", want: "http://127.0.0.1:8080/"},
 		{in: "http://localhost:9/api/", want: "http://localhost:9/api/"},
@@ -34,9 +34,9 @@ func TestParseAPIURL(t *testing.T) {
 		{in: "ftp://api.github.com/", err: "scheme must be https"},
 		{in: "api.github.com", err: "want an absolute URL"},
 		{in: "https://user:pass@api.github.com/", err: "must not carry credentials"},
-		{in: "https://api.github.com/?token=x", err: "must not carry credentials, a query or a fragment"},
-		{in: "https://api.github.com/#x", err: "must not carry credentials, a query or a fragment"},
-		{in: "https://api.github.com/%zz", err: "invalid API URL"},
+		{in: "https://api.github.test/?token=x", err: "must not carry credentials, a query or a fragment"},
+		{in: "https://api.github.test/#x", err: "must not carry credentials, a query or a fragment"},
+		{in: "https://api.github.test/%zz", err: "invalid API URL"},
 	}
 	for _, tt := range tests {
 		u, err := ParseAPIURL(tt.in)

@@ -27,21 +27,24 @@ func main() {
 	if *demo {
 		gh.AddDemo()
 	}
-	fmt.Println(gh.Start())
+	// This test helper's stdout is its interface to the interop client:
+	// its URL, then each command's answer ended by "--".
+	stdout := os.Stdout
+	fmt.Fprintln(stdout, gh.Start())
 	defer gh.Close()
 
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
 		args := strings.Fields(in.Text())
 		if len(args) == 0 {
-			fmt.Println("--")
+			fmt.Fprintln(stdout, "--")
 			continue
 		}
 		out, err := gh.Command(args)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "fakegithub:", err)
 		}
-		fmt.Print(out)
-		fmt.Println("--")
+		fmt.Fprint(stdout, out)
+		fmt.Fprintln(stdout, "--")
 	}
 }
