@@ -144,6 +144,11 @@ func checkPath(s string) string {
 		if github.DotSegment(seg) {
 			return "must not contain '.' or '..' segments (nor encoded ones such as %2e%2e); give the path from the repository root"
 		}
+		if github.DotSegment(url.PathEscape(seg)) {
+			// The transport's guard sees the escaped segment and refuses
+			// one that still decodes after three rounds; say so here.
+			return "must not contain a segment percent-encoded several times over (such as %2525); give the file name as it is"
+		}
 	}
 	if strings.Contains(s, "..") {
 		// go-github refuses it anywhere in a path (GetContents), so say
