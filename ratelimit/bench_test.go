@@ -34,7 +34,7 @@ func (n *noopGitHub) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func benchRequest(b *testing.B) *http.Request {
-	req, err := http.NewRequest(http.MethodGet, "https://api.github.com/repos/octo/hello/issues/1", nil)
+	req, err := http.NewRequest(http.MethodGet, "https://api.github.test/repos/octo/hello/issues/1", nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func (g *etagGitHub) Seen() []string {
 
 func cacheGet(t *testing.T, rt http.RoundTripper, path string, header ...string) (int, string, http.Header) {
 	t.Helper()
-	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "https://api.github.com"+path, nil)
+	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, "https://api.github.test"+path, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -137,7 +137,7 @@ func TestCacheInvalidation(t *testing.T) {
 	for _, p := range []string{"/repos/octo/a", "/repos/octo/a/issues", "/repos/octo/a/issues/1", "/repos/octo/b", "/search/issues?q=x", "/user"} {
 		cacheGet(t, rt, p)
 	}
-	req, _ := http.NewRequest(http.MethodPost, "https://api.github.com/repos/Octo/A/issues", strings.NewReader(`{}`))
+	req, _ := http.NewRequest(http.MethodPost, "https://api.github.test/repos/Octo/A/issues", strings.NewReader(`{}`))
 	if resp, err := rt.RoundTrip(req); err != nil || resp.StatusCode != 201 {
 		t.Fatalf("POST: %v, %v", resp, err)
 	}

@@ -277,7 +277,7 @@ func newRequest(t *testing.T, ctx context.Context, r request) *http.Request {
 	if r.body != "" {
 		body = strings.NewReader(r.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, r.method, "https://api.github.com"+r.path, body)
+	req, err := http.NewRequestWithContext(ctx, r.method, "https://api.github.test"+r.path, body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,12 +69,12 @@ func TestAllowed(t *testing.T) {
 		}
 	}
 	for u, want := range map[string]bool{
-		"https://api.github.com/repos/acme/site":              true,
-		"https://api.github.com/repos/Acme/Site/issues/3":     true,
-		"https://api.github.com/repos/acme/secrets":           false,
+		"https://api.github.test/repos/acme/site":             true,
+		"https://api.github.test/repos/Acme/Site/issues/3":    true,
+		"https://api.github.test/repos/acme/secrets":          false,
 		"https://ghe.example.com/api/v3/repos/octo/x/pulls/1": true,
 		"https://ghe.example.com/api/v3/users/octo":           false,
-		"https://api.github.com/users/octo":                   false,
+		"https://api.github.test/users/octo":                  false,
 		"https://github.com/octo/anything/pull/1":             true,
 		"https://github.com/acme/secrets":                     false,
 		"https://github.com/acme":                             false,

@@ -146,7 +146,7 @@ func TestRunLifecycle(t *testing.T) {
 		t.Fatalf("rerun: %d %s", res.status, res.body)
 	}
 	run = decode(t, h.do("GET", base, "").body)
-	if run["status"] != "queued" || run["run_attempt"] != 2.0 || run["previous_attempt_url"] != "https://api.github.com/repos/octocat/hello/actions/runs/"+id+"/attempts/1" {
+	if run["status"] != "queued" || run["run_attempt"] != 2.0 || run["previous_attempt_url"] != "https://api.github.test/repos/octocat/hello/actions/runs/"+id+"/attempts/1" {
 		t.Errorf("re-run run: status %v attempt %v previous %v", run["status"], run["run_attempt"], run["previous_attempt_url"])
 	}
 	latest := decode(t, h.do("GET", base+"/jobs", "").body)

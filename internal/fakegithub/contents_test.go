@@ -63,7 +63,7 @@ func TestContents(t *testing.T) {
 				"type": "file", "name": "README.md", "path": "README.md", "sha": readmeSHA, "size": 23.0,
 				"encoding": "base64", "content": b64("# hello\n\nMy first repo\n") + "\n",
 				"html_url": "https://github.com/octocat/hello/blob/main/README.md",
-				"url":      "https://api.github.com/repos/octocat/hello/contents/README.md?ref=main",
+				"url":      "https://api.github.test/repos/octocat/hello/contents/README.md?ref=main",
 			},
 		},
 		{
@@ -120,7 +120,7 @@ func TestPutFile(t *testing.T) {
 			body: `{"message":"Add notes","content":"` + b64("notes\n") + `"}`, wantStatus: 201,
 			want: map[string]any{
 				"content.path": "docs/new file.md", "content.name": "new file.md", "content.sha": blobSHA([]byte("notes\n")),
-				"content.url":    "https://api.github.com/repos/octocat/hello/contents/docs/new%20file.md",
+				"content.url":    "https://api.github.test/repos/octocat/hello/contents/docs/new%20file.md",
 				"commit.message": "Add notes", "commit.author.name": "octocat", "commit.verification.reason": "unsigned",
 			},
 		},
@@ -185,7 +185,7 @@ func TestBranchesAndRefs(t *testing.T) {
 			name: "a branch is created from a commit", method: "POST", path: "/repos/octocat/hello/git/refs",
 			body: `{"ref":"refs/heads/feature/x","sha":"` + head + `"}`, wantStatus: 201,
 			want: map[string]any{"ref": "refs/heads/feature/x", "object.sha": head, "object.type": "commit",
-				"url": "https://api.github.com/repos/octocat/hello/git/refs/heads/feature/x"},
+				"url": "https://api.github.test/repos/octocat/hello/git/refs/heads/feature/x"},
 		},
 		{
 			name: "an existing ref is a 422", method: "POST", path: "/repos/octocat/hello/git/refs",

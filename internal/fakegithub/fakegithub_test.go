@@ -181,13 +181,13 @@ func TestGetRepo(t *testing.T) {
 			want: map[string]any{
 				"full_name": "octocat/hello", "private": false, "visibility": "public",
 				"description": "My first repo", "html_url": "https://github.com/octocat/hello",
-				"url": "https://api.github.com/repos/octocat/hello", "default_branch": "main",
+				"url": "https://api.github.test/repos/octocat/hello", "default_branch": "main",
 				"language": "Go", "stargazers_count": 80.0, "forks_count": 9.0, "archived": false,
 				"topics": []any{"demo", "go"}, "pushed_at": "2026-01-02T03:04:05Z",
 				"license.spdx_id": "MIT", "license.name": "MIT License", "license.key": "mit",
 				"owner.login": "octocat", "owner.type": "User", "owner.id": 1.0,
 				"permissions.admin": true, "open_issues_count": 0.0,
-				"issues_url": "https://api.github.com/repos/octocat/hello/issues{/number}",
+				"issues_url": "https://api.github.test/repos/octocat/hello/issues{/number}",
 			},
 		},
 		{
@@ -358,7 +358,7 @@ func TestCreateIssue(t *testing.T) {
 			want: map[string]any{
 				"number": 1.0, "state": "open", "title": "Crash on start", "body": "Steps...",
 				"html_url":   "https://github.com/octocat/hello/issues/1",
-				"url":        "https://api.github.com/repos/octocat/hello/issues/1",
+				"url":        "https://api.github.test/repos/octocat/hello/issues/1",
 				"user.login": "octocat", "author_association": "OWNER",
 				"labels.0.name": "bug", "labels.0.color": "d73a4a", "labels.0.default": true,
 				"labels.1.name": "triage", "labels.1.color": "ededed",

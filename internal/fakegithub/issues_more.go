@@ -183,7 +183,7 @@ func paginate[T any](w http.ResponseWriter, r *http.Request, linkBase string, it
 }
 
 // repoLinkBase is where a repository's Link headers point: GitHub writes
-// them with the repository's id, e.g. https://api.github.com/repositories/7/issues.
+// them with the repository's id, e.g. https://api.github.test/repositories/7/issues.
 func repoLinkBase(repo *repoState, r *http.Request) string {
 	rest := strings.TrimPrefix(r.URL.Path, "/repos/"+r.PathValue("owner")+"/"+r.PathValue("repo"))
 	return fmt.Sprintf("%s/repositories/%d%s", apiURL, repo.id, rest)

@@ -115,7 +115,7 @@ func TestListIssues(t *testing.T) {
 
 	t.Run("links point at the repository id and keep the filters", func(t *testing.T) {
 		link := h.do("GET", "/repos/octocat/hello/issues?state=all&per_page=1", "").header.Get("Link")
-		if !strings.HasPrefix(link, `<https://api.github.com/repositories/1/issues?page=2&per_page=1&state=all>; rel="next"`) {
+		if !strings.HasPrefix(link, `<https://api.github.test/repositories/1/issues?page=2&per_page=1&state=all>; rel="next"`) {
 			t.Errorf("Link = %s", link)
 		}
 	})
@@ -254,8 +254,8 @@ func TestComments(t *testing.T) {
 		"id": 6.0, "user.login": "hubot", "body": "Me too", "author_association": "COLLABORATOR",
 		"created_at": "2026-03-04T06:06:07Z", "updated_at": "2026-03-04T06:06:07Z",
 		"html_url":  "https://github.com/octocat/hello/issues/1#issuecomment-6",
-		"issue_url": "https://api.github.com/repos/octocat/hello/issues/1",
-		"url":       "https://api.github.com/repos/octocat/hello/issues/comments/6",
+		"issue_url": "https://api.github.test/repos/octocat/hello/issues/1",
+		"url":       "https://api.github.test/repos/octocat/hello/issues/comments/6",
 	}
 	if diff := cmp.Diff(want, pick(created, keys(want)...)); diff != "" {
 		t.Errorf("created (-want +got):\n%s", diff)
@@ -367,7 +367,7 @@ func TestSearchIssues(t *testing.T) {
 			}
 			names := []string{}
 			for _, it := range got.Items {
-				names = append(names, strings.TrimPrefix(it.RepositoryURL, "https://api.github.com/repos/")+"#"+strconv.Itoa(it.Number))
+				names = append(names, strings.TrimPrefix(it.RepositoryURL, "https://api.github.test/repos/")+"#"+strconv.Itoa(it.Number))
 			}
 			if diff := cmp.Diff(tt.want, names); diff != "" {
 				t.Errorf("results (-want +got):\n%s", diff)

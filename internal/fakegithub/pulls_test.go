@@ -239,8 +239,8 @@ func TestListPulls(t *testing.T) {
 		{"/repos/octocat/hello/pulls?head=hubot:a", nil, ""},
 		{"/repos/octocat/hello/pulls?base=develop", nil, ""},
 		{"/repos/octocat/hello/pulls?state=all&sort=updated&direction=desc", []float64{2, 3, 1}, ""},
-		{"/repos/octocat/hello/pulls?state=all&per_page=2", []float64{3, 2}, `<https://api.github.com/repos/octocat/hello/pulls?page=2&per_page=2&state=all>; rel="next", <https://api.github.com/repos/octocat/hello/pulls?page=2&per_page=2&state=all>; rel="last"`},
-		{"/repos/octocat/hello/pulls?state=all&per_page=2&page=2", []float64{1}, `<https://api.github.com/repos/octocat/hello/pulls?page=1&per_page=2&state=all>; rel="prev", <https://api.github.com/repos/octocat/hello/pulls?page=1&per_page=2&state=all>; rel="first"`},
+		{"/repos/octocat/hello/pulls?state=all&per_page=2", []float64{3, 2}, `<https://api.github.test/repos/octocat/hello/pulls?page=2&per_page=2&state=all>; rel="next", <https://api.github.test/repos/octocat/hello/pulls?page=2&per_page=2&state=all>; rel="last"`},
+		{"/repos/octocat/hello/pulls?state=all&per_page=2&page=2", []float64{1}, `<https://api.github.test/repos/octocat/hello/pulls?page=1&per_page=2&state=all>; rel="prev", <https://api.github.test/repos/octocat/hello/pulls?page=1&per_page=2&state=all>; rel="first"`},
 	}
 	for _, tt := range tests {
 		got, link := numbers(tt.path)

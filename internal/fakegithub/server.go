@@ -27,10 +27,11 @@ import (
 	"time"
 )
 
-// apiURL is the base of every URL the fake puts in a response body. It is
-// GitHub's real address, not the fake's, so that bodies look (and weigh)
-// exactly like GitHub's.
-const apiURL = "https://api.github.com"
+// apiURL is the base of every URL the fake puts in a response body: not
+// the fake's own address, so that bodies look (and weigh, to a byte per
+// URL) like GitHub's, but on a reserved .test host, so that nothing in the
+// tests points at the real API.
+const apiURL = "https://api.github.test"
 
 // webURL is the base of every html_url.
 const webURL = "https://github.com"

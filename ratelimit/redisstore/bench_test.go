@@ -39,7 +39,7 @@ func BenchmarkTransportOverheadRedis(b *testing.B) {
 	cfg.PointsPerMinute = 1 << 30
 	cfg.Store = ratelimit.NewFailover(s, nil, nil)
 	rt := ratelimit.New(cfg, nil, nil).Transport(&noopGitHub{})
-	req, _ := http.NewRequest(http.MethodGet, "https://api.github.com/repos/octo/hello/issues/1", nil)
+	req, _ := http.NewRequest(http.MethodGet, "https://api.github.test/repos/octo/hello/issues/1", nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		resp, err := rt.RoundTrip(req)
