@@ -486,8 +486,7 @@ func (s *Server) dispatchWorkflow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req dispatchRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
+	if !decodeJSONBody(w, r, doc, &req) {
 		return
 	}
 	if req.Ref == nil || *req.Ref == "" {
@@ -881,78 +880,10 @@ func (s *Server) workflowRunJSON(run *runState) workflowRunJSON {
 	}
 }
 
-// minimalRepoJSON is GitHub's "minimal repository" as embedded in a
-// workflow run: the repository's identity and URL templates.
-type minimalRepoJSON struct {
-	ID               int      `json:"id"`
-	NodeID           string   `json:"node_id"`
-	Name             string   `json:"name"`
-	FullName         string   `json:"full_name"`
-	Private          bool     `json:"private"`
-	Owner            userJSON `json:"owner"`
-	HTMLURL          string   `json:"html_url"`
-	Description      *string  `json:"description"`
-	Fork             bool     `json:"fork"`
-	URL              string   `json:"url"`
-	ForksURL         string   `json:"forks_url"`
-	KeysURL          string   `json:"keys_url"`
-	CollaboratorsURL string   `json:"collaborators_url"`
-	TeamsURL         string   `json:"teams_url"`
-	HooksURL         string   `json:"hooks_url"`
-	IssueEventsURL   string   `json:"issue_events_url"`
-	EventsURL        string   `json:"events_url"`
-	AssigneesURL     string   `json:"assignees_url"`
-	BranchesURL      string   `json:"branches_url"`
-	TagsURL          string   `json:"tags_url"`
-	BlobsURL         string   `json:"blobs_url"`
-	GitTagsURL       string   `json:"git_tags_url"`
-	GitRefsURL       string   `json:"git_refs_url"`
-	TreesURL         string   `json:"trees_url"`
-	StatusesURL      string   `json:"statuses_url"`
-	LanguagesURL     string   `json:"languages_url"`
-	StargazersURL    string   `json:"stargazers_url"`
-	ContributorsURL  string   `json:"contributors_url"`
-	SubscribersURL   string   `json:"subscribers_url"`
-	SubscriptionURL  string   `json:"subscription_url"`
-	CommitsURL       string   `json:"commits_url"`
-	GitCommitsURL    string   `json:"git_commits_url"`
-	CommentsURL      string   `json:"comments_url"`
-	IssueCommentURL  string   `json:"issue_comment_url"`
-	ContentsURL      string   `json:"contents_url"`
-	CompareURL       string   `json:"compare_url"`
-	MergesURL        string   `json:"merges_url"`
-	ArchiveURL       string   `json:"archive_url"`
-	DownloadsURL     string   `json:"downloads_url"`
-	IssuesURL        string   `json:"issues_url"`
-	PullsURL         string   `json:"pulls_url"`
-	MilestonesURL    string   `json:"milestones_url"`
-	NotificationsURL string   `json:"notifications_url"`
-	LabelsURL        string   `json:"labels_url"`
-	ReleasesURL      string   `json:"releases_url"`
-	DeploymentsURL   string   `json:"deployments_url"`
-}
-
 // minimalRepoJSON renders a repository the way a workflow run embeds it.
 // The caller holds s.mu.
 func (s *Server) minimalRepoJSON(st *repoState) minimalRepoJSON {
-	f := s.repoJSON(st)
-	return minimalRepoJSON{
-		ID: f.ID, NodeID: f.NodeID, Name: f.Name, FullName: f.FullName, Private: f.Private,
-		Owner: f.Owner, HTMLURL: f.HTMLURL, Description: f.Description, Fork: f.Fork, URL: f.URL,
-		ForksURL: f.ForksURL, KeysURL: f.KeysURL, CollaboratorsURL: f.CollaboratorsURL,
-		TeamsURL: f.TeamsURL, HooksURL: f.HooksURL, IssueEventsURL: f.IssueEventsURL,
-		EventsURL: f.EventsURL, AssigneesURL: f.AssigneesURL, BranchesURL: f.BranchesURL,
-		TagsURL: f.TagsURL, BlobsURL: f.BlobsURL, GitTagsURL: f.GitTagsURL, GitRefsURL: f.GitRefsURL,
-		TreesURL: f.TreesURL, StatusesURL: f.StatusesURL, LanguagesURL: f.LanguagesURL,
-		StargazersURL: f.StargazersURL, ContributorsURL: f.ContributorsURL,
-		SubscribersURL: f.SubscribersURL, SubscriptionURL: f.SubscriptionURL,
-		CommitsURL: f.CommitsURL, GitCommitsURL: f.GitCommitsURL, CommentsURL: f.CommentsURL,
-		IssueCommentURL: f.IssueCommentURL, ContentsURL: f.ContentsURL, CompareURL: f.CompareURL,
-		MergesURL: f.MergesURL, ArchiveURL: f.ArchiveURL, DownloadsURL: f.DownloadsURL,
-		IssuesURL: f.IssuesURL, PullsURL: f.PullsURL, MilestonesURL: f.MilestonesURL,
-		NotificationsURL: f.NotificationsURL, LabelsURL: f.LabelsURL, ReleasesURL: f.ReleasesURL,
-		DeploymentsURL: f.DeploymentsURL,
-	}
+	return s.repoJSON(st).minimalRepoJSON
 }
 
 // jobJSON is GitHub's "job", field for field and in the same order.

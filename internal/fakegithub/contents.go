@@ -2,7 +2,6 @@ package fakegithub
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -275,8 +274,7 @@ func (s *Server) putFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req putFileRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", putFileDoc)
+	if !decodeJSONBody(w, r, putFileDoc, &req) {
 		return
 	}
 	invalid := func(msg string) {
@@ -413,8 +411,7 @@ func (s *Server) createRef(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req createRefRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", createRefDoc)
+	if !decodeJSONBody(w, r, createRefDoc, &req) {
 		return
 	}
 	invalid := func(msg string) { writeError(w, http.StatusUnprocessableEntity, msg, createRefDoc) }

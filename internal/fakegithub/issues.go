@@ -2,7 +2,6 @@ package fakegithub
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -163,14 +162,7 @@ func (s *Server) createIssue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req createIssueRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			writeError(w, http.StatusUnprocessableEntity,
-				fmt.Sprintf("Invalid request.\n\nFor 'properties/%s', the value is not a valid %s.", typeErr.Field, typeErr.Type), createIssueDoc)
-			return
-		}
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", createIssueDoc)
+	if !decodeJSONBody(w, r, createIssueDoc, &req) {
 		return
 	}
 

@@ -3,7 +3,6 @@ package fakegithub
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -331,14 +330,7 @@ func (s *Server) updateIssue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req updateIssueRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) {
-			writeError(w, http.StatusUnprocessableEntity,
-				fmt.Sprintf("Invalid request.\n\nFor 'properties/%s', the value is not a valid %s.", typeErr.Field, typeErr.Type), updateIssueDoc)
-			return
-		}
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", updateIssueDoc)
+	if !decodeJSONBody(w, r, updateIssueDoc, &req) {
 		return
 	}
 
@@ -530,8 +522,7 @@ func (s *Server) createComment(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Body *string `json:"body"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", createCommentDoc)
+	if !decodeJSONBody(w, r, createCommentDoc, &req) {
 		return
 	}
 	if req.Body == nil || strings.TrimSpace(*req.Body) == "" {

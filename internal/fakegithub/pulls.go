@@ -270,16 +270,6 @@ func (s *Server) lookupPull(w http.ResponseWriter, r *http.Request, doc string) 
 	return repo, pr, p, true
 }
 
-// decodeJSONBody decodes a JSON request body, writing GitHub's 400 if it is
-// not JSON.
-func decodeJSONBody(w http.ResponseWriter, r *http.Request, doc string, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
-		return false
-	}
-	return true
-}
-
 // PullRequest describes a pull request added with AddPull.
 type PullRequest struct {
 	Title, Body string

@@ -92,55 +92,62 @@ func (s *Server) listViewerRepos(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// minimalRepoJSON is GitHub's "minimal repository" as embedded in a
+// workflow run: the repository's identity and URL templates, which the
+// full repository starts with.
+type minimalRepoJSON struct {
+	ID               int      `json:"id"`
+	NodeID           string   `json:"node_id"`
+	Name             string   `json:"name"`
+	FullName         string   `json:"full_name"`
+	Private          bool     `json:"private"`
+	Owner            userJSON `json:"owner"`
+	HTMLURL          string   `json:"html_url"`
+	Description      *string  `json:"description"`
+	Fork             bool     `json:"fork"`
+	URL              string   `json:"url"`
+	ForksURL         string   `json:"forks_url"`
+	KeysURL          string   `json:"keys_url"`
+	CollaboratorsURL string   `json:"collaborators_url"`
+	TeamsURL         string   `json:"teams_url"`
+	HooksURL         string   `json:"hooks_url"`
+	IssueEventsURL   string   `json:"issue_events_url"`
+	EventsURL        string   `json:"events_url"`
+	AssigneesURL     string   `json:"assignees_url"`
+	BranchesURL      string   `json:"branches_url"`
+	TagsURL          string   `json:"tags_url"`
+	BlobsURL         string   `json:"blobs_url"`
+	GitTagsURL       string   `json:"git_tags_url"`
+	GitRefsURL       string   `json:"git_refs_url"`
+	TreesURL         string   `json:"trees_url"`
+	StatusesURL      string   `json:"statuses_url"`
+	LanguagesURL     string   `json:"languages_url"`
+	StargazersURL    string   `json:"stargazers_url"`
+	ContributorsURL  string   `json:"contributors_url"`
+	SubscribersURL   string   `json:"subscribers_url"`
+	SubscriptionURL  string   `json:"subscription_url"`
+	CommitsURL       string   `json:"commits_url"`
+	GitCommitsURL    string   `json:"git_commits_url"`
+	CommentsURL      string   `json:"comments_url"`
+	IssueCommentURL  string   `json:"issue_comment_url"`
+	ContentsURL      string   `json:"contents_url"`
+	CompareURL       string   `json:"compare_url"`
+	MergesURL        string   `json:"merges_url"`
+	ArchiveURL       string   `json:"archive_url"`
+	DownloadsURL     string   `json:"downloads_url"`
+	IssuesURL        string   `json:"issues_url"`
+	PullsURL         string   `json:"pulls_url"`
+	MilestonesURL    string   `json:"milestones_url"`
+	NotificationsURL string   `json:"notifications_url"`
+	LabelsURL        string   `json:"labels_url"`
+	ReleasesURL      string   `json:"releases_url"`
+	DeploymentsURL   string   `json:"deployments_url"`
+}
+
 // repoJSON is GitHub's "full repository", field for field and in the same
 // order, so that its size matches GitHub's (about 5-6 KB).
 type repoJSON struct {
-	ID                        int               `json:"id"`
-	NodeID                    string            `json:"node_id"`
-	Name                      string            `json:"name"`
-	FullName                  string            `json:"full_name"`
-	Private                   bool              `json:"private"`
-	Owner                     userJSON          `json:"owner"`
-	HTMLURL                   string            `json:"html_url"`
-	Description               *string           `json:"description"`
-	Fork                      bool              `json:"fork"`
-	URL                       string            `json:"url"`
-	ForksURL                  string            `json:"forks_url"`
-	KeysURL                   string            `json:"keys_url"`
-	CollaboratorsURL          string            `json:"collaborators_url"`
-	TeamsURL                  string            `json:"teams_url"`
-	HooksURL                  string            `json:"hooks_url"`
-	IssueEventsURL            string            `json:"issue_events_url"`
-	EventsURL                 string            `json:"events_url"`
-	AssigneesURL              string            `json:"assignees_url"`
-	BranchesURL               string            `json:"branches_url"`
-	TagsURL                   string            `json:"tags_url"`
-	BlobsURL                  string            `json:"blobs_url"`
-	GitTagsURL                string            `json:"git_tags_url"`
-	GitRefsURL                string            `json:"git_refs_url"`
-	TreesURL                  string            `json:"trees_url"`
-	StatusesURL               string            `json:"statuses_url"`
-	LanguagesURL              string            `json:"languages_url"`
-	StargazersURL             string            `json:"stargazers_url"`
-	ContributorsURL           string            `json:"contributors_url"`
-	SubscribersURL            string            `json:"subscribers_url"`
-	SubscriptionURL           string            `json:"subscription_url"`
-	CommitsURL                string            `json:"commits_url"`
-	GitCommitsURL             string            `json:"git_commits_url"`
-	CommentsURL               string            `json:"comments_url"`
-	IssueCommentURL           string            `json:"issue_comment_url"`
-	ContentsURL               string            `json:"contents_url"`
-	CompareURL                string            `json:"compare_url"`
-	MergesURL                 string            `json:"merges_url"`
-	ArchiveURL                string            `json:"archive_url"`
-	DownloadsURL              string            `json:"downloads_url"`
-	IssuesURL                 string            `json:"issues_url"`
-	PullsURL                  string            `json:"pulls_url"`
-	MilestonesURL             string            `json:"milestones_url"`
-	NotificationsURL          string            `json:"notifications_url"`
-	LabelsURL                 string            `json:"labels_url"`
-	ReleasesURL               string            `json:"releases_url"`
-	DeploymentsURL            string            `json:"deployments_url"`
+	minimalRepoJSON
 	CreatedAt                 string            `json:"created_at"`
 	UpdatedAt                 string            `json:"updated_at"`
 	PushedAt                  *string           `json:"pushed_at"`
@@ -293,51 +300,53 @@ func (s *Server) repoJSON(st *repoState) repoJSON {
 	open := st.openIssues()
 
 	j := repoJSON{
-		ID:                        st.id,
-		NodeID:                    nodeID("Repository", st.id),
-		Name:                      st.Name,
-		FullName:                  full,
-		Private:                   st.Private,
-		Owner:                     owner,
-		HTMLURL:                   html,
-		Description:               nullable(st.Description),
-		URL:                       u,
-		ForksURL:                  u + "/forks",
-		KeysURL:                   u + "/keys{/key_id}",
-		CollaboratorsURL:          u + "/collaborators{/collaborator}",
-		TeamsURL:                  u + "/teams",
-		HooksURL:                  u + "/hooks",
-		IssueEventsURL:            u + "/issues/events{/number}",
-		EventsURL:                 u + "/events",
-		AssigneesURL:              u + "/assignees{/user}",
-		BranchesURL:               u + "/branches{/branch}",
-		TagsURL:                   u + "/tags",
-		BlobsURL:                  u + "/git/blobs{/sha}",
-		GitTagsURL:                u + "/git/tags{/sha}",
-		GitRefsURL:                u + "/git/refs{/sha}",
-		TreesURL:                  u + "/git/trees{/sha}",
-		StatusesURL:               u + "/statuses/{sha}",
-		LanguagesURL:              u + "/languages",
-		StargazersURL:             u + "/stargazers",
-		ContributorsURL:           u + "/contributors",
-		SubscribersURL:            u + "/subscribers",
-		SubscriptionURL:           u + "/subscription",
-		CommitsURL:                u + "/commits{/sha}",
-		GitCommitsURL:             u + "/git/commits{/sha}",
-		CommentsURL:               u + "/comments{/number}",
-		IssueCommentURL:           u + "/issues/comments{/number}",
-		ContentsURL:               u + "/contents/{+path}",
-		CompareURL:                u + "/compare/{base}...{head}",
-		MergesURL:                 u + "/merges",
-		ArchiveURL:                u + "/{archive_format}{/ref}",
-		DownloadsURL:              u + "/downloads",
-		IssuesURL:                 u + "/issues{/number}",
-		PullsURL:                  u + "/pulls{/number}",
-		MilestonesURL:             u + "/milestones{/number}",
-		NotificationsURL:          u + "/notifications{?since,all,participating}",
-		LabelsURL:                 u + "/labels{/name}",
-		ReleasesURL:               u + "/releases{/id}",
-		DeploymentsURL:            u + "/deployments",
+		minimalRepoJSON: minimalRepoJSON{
+			ID:               st.id,
+			NodeID:           nodeID("Repository", st.id),
+			Name:             st.Name,
+			FullName:         full,
+			Private:          st.Private,
+			Owner:            owner,
+			HTMLURL:          html,
+			Description:      nullable(st.Description),
+			URL:              u,
+			ForksURL:         u + "/forks",
+			KeysURL:          u + "/keys{/key_id}",
+			CollaboratorsURL: u + "/collaborators{/collaborator}",
+			TeamsURL:         u + "/teams",
+			HooksURL:         u + "/hooks",
+			IssueEventsURL:   u + "/issues/events{/number}",
+			EventsURL:        u + "/events",
+			AssigneesURL:     u + "/assignees{/user}",
+			BranchesURL:      u + "/branches{/branch}",
+			TagsURL:          u + "/tags",
+			BlobsURL:         u + "/git/blobs{/sha}",
+			GitTagsURL:       u + "/git/tags{/sha}",
+			GitRefsURL:       u + "/git/refs{/sha}",
+			TreesURL:         u + "/git/trees{/sha}",
+			StatusesURL:      u + "/statuses/{sha}",
+			LanguagesURL:     u + "/languages",
+			StargazersURL:    u + "/stargazers",
+			ContributorsURL:  u + "/contributors",
+			SubscribersURL:   u + "/subscribers",
+			SubscriptionURL:  u + "/subscription",
+			CommitsURL:       u + "/commits{/sha}",
+			GitCommitsURL:    u + "/git/commits{/sha}",
+			CommentsURL:      u + "/comments{/number}",
+			IssueCommentURL:  u + "/issues/comments{/number}",
+			ContentsURL:      u + "/contents/{+path}",
+			CompareURL:       u + "/compare/{base}...{head}",
+			MergesURL:        u + "/merges",
+			ArchiveURL:       u + "/{archive_format}{/ref}",
+			DownloadsURL:     u + "/downloads",
+			IssuesURL:        u + "/issues{/number}",
+			PullsURL:         u + "/pulls{/number}",
+			MilestonesURL:    u + "/milestones{/number}",
+			NotificationsURL: u + "/notifications{?since,all,participating}",
+			LabelsURL:        u + "/labels{/name}",
+			ReleasesURL:      u + "/releases{/id}",
+			DeploymentsURL:   u + "/deployments",
+		},
 		CreatedAt:                 timestamp(createdAt),
 		UpdatedAt:                 timestamp(updated),
 		PushedAt:                  pushed,

@@ -17,6 +17,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -497,6 +499,24 @@ func etagMatches(ifNoneMatch, etag string) bool {
 		if candidate == "*" || strings.TrimPrefix(candidate, "W/") == strings.TrimPrefix(etag, "W/") {
 			return true
 		}
+	}
+	return false
+}
+
+// decodeJSONBody decodes a JSON request body into v, writing GitHub's
+// answer when it cannot: 422 naming the property of a wrong type, 400 when
+// the body is not JSON.
+func decodeJSONBody(w http.ResponseWriter, r *http.Request, doc string, v any) bool {
+	err := json.NewDecoder(r.Body).Decode(v)
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &typeErr):
+		writeError(w, http.StatusUnprocessableEntity,
+			fmt.Sprintf("Invalid request.\n\nFor 'properties/%s', the value is not a valid %s.", typeErr.Field, typeErr.Type), doc)
+	default:
+		writeError(w, http.StatusBadRequest, "Problems parsing JSON", doc)
 	}
 	return false
 }
