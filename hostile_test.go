@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ghmcp/ghmcp/internal/fakegithub"
+	"github.com/ghmcp/ghmcp/internal/stdio"
 )
 
 // serverProc is ghmcp running as a subprocess (the test binary re-exec'd
@@ -156,7 +157,7 @@ func hostileInputs() []hostileInput {
 	call := func(id int, args string) string {
 		return fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_repository_details","arguments":%s}}`, id, args)
 	}
-	big := strings.Repeat("x", MaxMessageBytes+1)
+	big := strings.Repeat("x", stdio.DefaultMaxMessageBytes+1)
 	in := []hostileInput{
 		// Not JSON, or not a JSON-RPC message.
 		{"not JSON", `hello`, "error null -32700"},
@@ -165,20 +166,20 @@ func hostileInputs() []hostileInput {
 		{"byte order mark", "\ufeff{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}", "error null -32700"},
 		{"invalid UTF-8 outside strings", "{\"jsonrpc\":\"2.0\",\"id\":4,\xff\"method\":\"ping\"}", "error null -32700"},
 		{"empty object", `{}`, "error null -32600"},
-		{"batch array", `[{"jsonrpc":"2.0","id":5,"method":"ping"}]`, "error null -32700"},
-		{"empty batch", `[]`, "error null -32700"},
-		{"a string", `"ping"`, "error null -32700"},
-		{"a number", `42`, "error null -32700"},
+		{"batch array", `[{"jsonrpc":"2.0","id":5,"method":"ping"}]`, "error null -32600"},
+		{"empty batch", `[]`, "error null -32600"},
+		{"a string", `"ping"`, "error null -32600"},
+		{"a number", `42`, "error null -32600"},
 		{"null", `null`, "error null -32600"},
-		{"true", `true`, "error null -32700"},
+		{"true", `true`, "error null -32600"},
 		{"deeply nested", strings.Repeat("[", 20000) + strings.Repeat("]", 20000), "error null -32700"},
 		{"deeply nested params", `{"jsonrpc":"2.0","id":6,"method":"ping","params":` + strings.Repeat(`{"a":`, 20000) + "1" + strings.Repeat("}", 20000) + `}`, "error null -32700"},
 
 		// Envelope errors.
 		{"JSON-RPC 1.0", `{"jsonrpc":"1.0","id":7,"method":"ping"}`, "error 7 -32600"},
 		{"no jsonrpc member", `{"id":8,"method":"ping"}`, "error 8 -32600"},
-		{"jsonrpc as a number", `{"jsonrpc":2,"id":9,"method":"ping"}`, "error null -32700"},
-		{"method as a number", `{"jsonrpc":"2.0","id":10,"method":5}`, "error null -32700"},
+		{"jsonrpc as a number", `{"jsonrpc":2,"id":9,"method":"ping"}`, "error null -32600"},
+		{"method as a number", `{"jsonrpc":"2.0","id":10,"method":5}`, "error null -32600"},
 		{"empty method", `{"jsonrpc":"2.0","id":11,"method":""}`, "error 11 -32601"},
 		{"unknown method", `{"jsonrpc":"2.0","id":12,"method":"no/such/method"}`, "error 12 -32601"},
 		{"id that overflows a float", `{"jsonrpc":"2.0","id":1e400,"method":"ping"}`, "error null -32700"},
@@ -202,7 +203,7 @@ func hostileInputs() []hostileInput {
 		{"completion/complete without a ref", `{"jsonrpc":"2.0","id":21,"method":"completion/complete","params":{}}`, "error 21 -32600"},
 		{"a resource outside the repo scheme", `{"jsonrpc":"2.0","id":53,"method":"resources/read","params":{"uri":"file:///etc/passwd"}}`, "error 53 -32002"},
 		{"tools/list with a bad cursor", `{"jsonrpc":"2.0","id":22,"method":"tools/list","params":{"cursor":"!!!"}}`, "error 22 -32602"},
-		{"initialize with an unknown version", `{"jsonrpc":"2.0","id":23,"method":"initialize","params":{"protocolVersion":"1999-01-01","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`, "result 23"},
+		{"a second initialize", `{"jsonrpc":"2.0","id":23,"method":"initialize","params":{"protocolVersion":"1999-01-01","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`, "error 23 -32600"},
 		{"initialize with a wrong type", `{"jsonrpc":"2.0","id":24,"method":"initialize","params":{"protocolVersion":5}}`, "error 24 -32600"},
 		{"modern request without capabilities", `{"jsonrpc":"2.0","id":25,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}`, "error 25 -32602"},
 
@@ -240,7 +241,7 @@ func hostileInputs() []hostileInput {
 		{"oversized request, id first", `{"jsonrpc":"2.0","id":51,"method":"tools/call","params":{"name":"create_issue","arguments":{"owner":"octo","repo":"hello","title":"x","body":"` + big + `"}}}`, "error 51 -32600"},
 		{"oversized request, id last", `{"jsonrpc":"2.0","method":"ping","params":{"pad":"` + big + `"},"id":"late"}`, `error "late" -32600`},
 		{"oversized garbage", big, "error null -32600"},
-		{"just under the limit", `{"jsonrpc":"2.0","id":52,"method":"ping","params":{"_meta":{"pad":"` + strings.Repeat("p", MaxMessageBytes-100) + `"}}}`, "result 52"},
+		{"just under the limit", `{"jsonrpc":"2.0","id":52,"method":"ping","params":{"_meta":{"pad":"` + strings.Repeat("p", stdio.DefaultMaxMessageBytes-100) + `"}}}`, "result 52"},
 	}
 	return in
 }
@@ -352,6 +353,8 @@ func TestAbruptClose(t *testing.T) {
 	gh.AddRepo(fakegithub.Repo{Owner: "octo", Name: "hello"})
 	gh.Inject(fakegithub.Fault{Method: "GET", Path: "/repos/octo/hello", Delay: 300 * time.Millisecond})
 	p := startServer(t, gh, "--log-level", "warn")
+	p.send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"abrupt","version":"1"}}}`)
+	p.await("0")
 	io.WriteString(p.stdin, `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_repository_details","arguments":{"owner":"octo","repo":"hello"}}}`+"\n"+
 		`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_repo`)
 	p.stdin.Close()
@@ -372,7 +375,7 @@ func TestAbruptClose(t *testing.T) {
 	}
 	slices.Sort(got)
 	if strings.Join(got, ",") != "answer 1,parse error" {
-		t.Errorf("got %q, want the call answered and the cut message refused", got)
+		t.Errorf("got %q, want the call answered and the cut message refused; stderr:\n%s", got, p.stderr.String())
 	}
 	select {
 	case err := <-p.exited:
@@ -383,68 +386,4 @@ func TestAbruptClose(t *testing.T) {
 		t.Fatal("ghmcp did not exit after stdin closed")
 	}
 	p.exited <- nil // for the cleanup
-}
-
-func TestIDScanner(t *testing.T) {
-	for in, want := range map[string]string{
-		`{"jsonrpc":"2.0","id":7,"method":"x"}`:      `7`,
-		`{"id":"a\"b","x":1}`:                        `"a\"b"`,
-		`{"params":{"id":1,"a":[{"id":2}]},"id":3}`:  `3`,
-		`{"params":{"id":1}}`:                        `null`,
-		`{"id":1.0}`:                                 `1`,
-		`{"id":{"x":1}}`:                             `null`,
-		`{"id":null}`:                                `null`,
-		`{"i\u0064":5}`:                              `5`,
-		`[{"id":1}]`:                                 `null`,
-		`{"a":"}\"{","id":9}`:                        `9`,
-		`{"id":1,"id":2}`:                            `2`,
-		`{"ID":4}`:                                   `4`,
-		`{"id":"` + strings.Repeat("x", 2000) + `"}`: `null`,
-		`{"jsonrpc":"2.0","id":12,"params":{"p":"xxxxxxx`: `12`,
-		`{"jsonrpc":"2.0","params":{"p":"xx"},"id":13`:    `13`,
-		`garbage`: `null`,
-	} {
-		var s idScanner
-		for i := 0; i < len(in); i += 3 { // in pieces, as lines arrive
-			s.Write([]byte(in[i:min(i+3, len(in))]))
-		}
-		if got := string(s.ID()); got != want {
-			t.Errorf("id of %.60s = %s, want %s", in, got, want)
-		}
-	}
-}
-
-// FuzzIDScanner checks the streaming id scanner against encoding/json on
-// every valid JSON object: the same id, as mcp-go would echo it.
-func FuzzIDScanner(f *testing.F) {
-	for _, s := range []string{`{"jsonrpc":"2.0","id":1,"method":"ping"}`, `{"id":"x"}`, `{"a":{"id":2},"id":3}`, `{"id":-1.5e3}`, `{"id":"\u00e9\""}`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
-		var s idScanner
-		s.Write([]byte(in))
-		got := s.ID()
-		// mcp-go decodes the id into a struct field like this one.
-		var m struct {
-			ID json.RawMessage `json:"id"`
-		}
-		if json.Unmarshal([]byte(in), &m) != nil || !strings.HasPrefix(strings.TrimLeft(in, " \t\r\n"), "{") {
-			return // not an object: any answer is fine, as long as it is JSON
-		}
-		want := json.RawMessage("null")
-		if raw := m.ID; raw != nil {
-			var v any
-			if json.Unmarshal(raw, &v) == nil {
-				switch v.(type) {
-				case string, float64:
-					if len(raw) <= maxIDBytes {
-						want, _ = json.Marshal(v)
-					}
-				}
-			}
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("id of %q = %s, want %s", in, got, want)
-		}
-	})
 }

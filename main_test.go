@@ -14,7 +14,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/tools"
 )
 
@@ -56,15 +55,7 @@ func TestToolsListGolden(t *testing.T) {
 // toolsList returns the indented tools/list result of a server built from args.
 func toolsList(t *testing.T, args []string) []byte {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cfg, code, done := parseConfig(args, &stdout, &stderr, envMap(nil))
-	if done {
-		t.Fatalf("parseConfig(%q) = exit %d: %s", args, code, stderr.String())
-	}
-	srv, err := newServer(cfg, redact.New(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := newTestServer(t, args)
 	resp := srv.HandleMessage(context.Background(), json.RawMessage(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
 	r, ok := resp.(mcp.JSONRPCResponse)
 	if !ok {
@@ -109,9 +100,12 @@ func TestConfigErrors(t *testing.T) {
 		{name: "relative API URL", args: []string{"--api-url", "api.github.test"}, code: 2, wantErr: "want an absolute URL"},
 		{name: "clear-text API URL", args: []string{"--api-url", "http://ghe.example.com/api/v3"}, code: 2, wantErr: "http:// would send the token in clear"},
 		{name: "API URL from the environment", env: map[string]string{"GITHUB_API_URL": "ftp://x"}, code: 2, wantErr: "scheme must be https"},
-		{name: "bad log level", args: []string{"--log-level", "loud"}, code: 2, wantErr: `invalid log level "loud"`},
+		{name: "bad log level", args: []string{"--log-level", "loud"}, code: 2, wantErr: `invalid --log-level "loud": want debug, info, warn or error`},
+		{name: "read-only that cannot be read", env: map[string]string{"GHMCP_READ_ONLY": "maybe"}, code: 2, wantErr: `invalid GHMCP_READ_ONLY "maybe": want true or false`},
+		{name: "bad duration from the environment", env: map[string]string{"GHMCP_MAX_WAIT": "soon"}, code: 2, wantErr: `invalid GHMCP_MAX_WAIT "soon": want a duration`},
+		{name: "bad number from the environment", env: map[string]string{"GHMCP_CACHE_ENTRIES": "many"}, code: 2, wantErr: `invalid GHMCP_CACHE_ENTRIES "many": want a whole number`},
 		{name: "stray argument", args: []string{"serve"}, code: 2, wantErr: `unexpected argument "serve"`},
-		{name: "concurrency out of range", args: []string{"--max-concurrent", "500"}, code: 2, wantErr: "between 1 and 100"},
+		{name: "concurrency out of range", args: []string{"--max-concurrent", "500"}, code: 2, wantErr: `invalid --max-concurrent "500": want a number from 1 to 100`},
 		{name: "unknown toolset", args: []string{"--toolsets", "repos,wiki"}, code: 2, wantErr: `ghmcp: unknown toolset "wiki" in --toolsets; known toolsets: context, repos, issues, pull_requests, actions, collaborators, search, or all (see ghmcp --help)`},
 		{name: "unknown toolset from the environment", env: map[string]string{"GHMCP_TOOLSETS": "admin"}, code: 2, wantErr: `unknown toolset "admin"`},
 		{name: "unknown tool", args: []string{"--tools", "get_repository_details,rm_rf"}, code: 2, wantErr: `ghmcp: unknown tool "rm_rf" in --tools; known tools: `},
@@ -119,7 +113,7 @@ func TestConfigErrors(t *testing.T) {
 		{name: "bad repos pattern", args: []string{"--repos", "octo/hello,evil"}, code: 2, wantErr: `invalid --repos pattern "evil": want owner/name or owner/*`},
 		{name: "bad repos pattern from the environment", env: map[string]string{"GHMCP_REPOS": "*/*"}, code: 2, wantErr: `invalid --repos pattern "*/*"`},
 		{name: "bad content filter", args: []string{"--content-filter", "maybe"}, code: 2, wantErr: `invalid --content-filter "maybe": want on or off`},
-		{name: "bad content filter from the environment", env: map[string]string{"GHMCP_CONTENT_FILTER": "no"}, code: 2, wantErr: `invalid --content-filter "no"`},
+		{name: "bad content filter from the environment", env: map[string]string{"GHMCP_CONTENT_FILTER": "no"}, code: 2, wantErr: `invalid GHMCP_CONTENT_FILTER "no": want on or off`},
 		{name: "version", args: []string{"--version"}, code: 0, wantOut: "ghmcp " + devVersion},
 		{name: "help", args: []string{"--help"}, code: 0, wantOut: "GITHUB_PERSONAL_ACCESS_TOKEN"},
 	}

@@ -1,25 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/ghmcp/ghmcp/internal/fakegithub"
-	"github.com/ghmcp/ghmcp/internal/redact"
-	"github.com/ghmcp/ghmcp/tools"
 )
 
 // badCalls are arguments that mcp-go's JSON Schema validation refuses
@@ -64,40 +58,32 @@ func TestSchemaValidationAtEveryProtocolVersion(t *testing.T) {
 	}
 }
 
-// TestSchemaValidationMessages logs what mcp-go's schema validation says on
-// its own, which ghmcp replaces: it must at least be an isError result.
-func TestSchemaValidationMessages(t *testing.T) {
-	cfg, _, done := parseConfig(nil, &strings.Builder{}, &strings.Builder{}, envMap(nil))
-	if done {
-		t.Fatal("parseConfig")
-	}
-	srv := server.NewMCPServer("plain", "1", server.WithToolCapabilities(false), server.WithInputSchemaValidation())
-	for _, tool := range tools.All(tools.Deps{}) {
-		srv.AddTool(tool.Def, tool.Handler)
-	}
-	for i, c := range badCalls {
+// TestOneValidation checks that ghmcp's own validation is the only one:
+// arguments that a JSON Schema validator would refuse get ghmcp's
+// message, never mcp-go's "input schema validation failed".
+func TestOneValidation(t *testing.T) {
+	srv := newTestServer(t, []string{"--toolsets", "all"})
+	calls := append(badCalls[:len(badCalls):len(badCalls)],
+		struct{ tool, args, want string }{"get_pull_request", `{"owner":"octo","repo":"hello"}`, `"number"`},
+		struct{ tool, args, want string }{"search_issues", `{}`, `"q"`},
+	)
+	for i, c := range calls {
 		msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, i, c.tool, c.args)
 		resp := srv.HandleMessage(context.Background(), json.RawMessage(msg))
 		r, ok := resp.(mcp.JSONRPCResponse)
 		if !ok {
-			t.Errorf("%s: mcp-go answered %T, not a result", c.args, resp)
+			t.Errorf("%s %s: answered %T, not a result", c.tool, c.args, resp)
 			continue
 		}
 		res, ok := r.Result.(*mcp.CallToolResult)
 		if !ok || !res.IsError {
-			t.Errorf("%s: not an isError result: %+v", c.args, r.Result)
+			t.Errorf("%s %s: not an isError result: %+v", c.tool, c.args, r.Result)
 			continue
 		}
-		t.Logf("mcp-go alone: %s → %s", c.args, res.Content[0].(mcp.TextContent).Text)
-	}
-	// And through ghmcp's server, ghmcp's message.
-	ours, err := newServer(cfg, redact.New(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp := ours.HandleMessage(context.Background(), json.RawMessage(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_repository_details","arguments":{"owner":"a/b","repo":"c"}}}`))
-	if r, ok := resp.(mcp.JSONRPCResponse); !ok || !strings.Contains(r.Result.(*mcp.CallToolResult).Content[0].(mcp.TextContent).Text, "give the owner and the repository name as separate arguments") {
-		t.Errorf("ghmcp's server does not give its own message: %+v", resp)
+		text := res.Content[0].(mcp.TextContent).Text
+		if strings.Contains(text, "input schema validation failed") || !strings.Contains(text, c.want) {
+			t.Errorf("%s %s:\n got %s\nwant ghmcp's message containing %s", c.tool, c.args, text, c.want)
+		}
 	}
 }
 
@@ -127,105 +113,5 @@ func TestLogNotificationsAreRedacted(t *testing.T) {
 	}
 	if strings.Contains(stdout.String()+stderr.String(), token) {
 		t.Errorf("the token leaked:\n%s\n%s", stdout.String(), stderr.String())
-	}
-}
-
-// A call the host cancels while it waits in the tool-call queue does not
-// run when its turn comes, and its response is dropped.
-func TestCallCancelledWhileQueued(t *testing.T) {
-	f := newInflight()
-	f.sawInput([]byte(`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"create_issue","arguments":{}}}`))
-	f.sawInput([]byte(`{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"create_issue","arguments":{}}}`))
-	f.sawInput([]byte(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7}}`))
-	// A cancellation of a request that was never sent changes nothing.
-	f.sawInput([]byte(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":99}}`))
-	ctx := f.intoContext(context.Background())
-
-	var logs bytes.Buffer
-	mw := cancellation(slog.New(slog.NewTextHandler(&logs, nil)))
-	ran := map[float64]bool{}
-	for _, id := range []float64{7, 8} {
-		req := mcp.CallToolRequest{Params: mcp.CallToolParams{Name: "create_issue"}}
-		tagRequest(ctx, id, &req)
-		res, err := mw(func(context.Context, mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-			ran[id] = true
-			return mcp.NewToolResultText("done"), nil
-		})(ctx, req)
-		if err != nil || res == nil {
-			t.Fatalf("call %g: %v %v", id, res, err)
-		}
-	}
-	if diff := cmp.Diff(map[float64]bool{8: true}, ran); diff != "" {
-		t.Errorf("calls that ran (-want +got):\n%s", diff)
-	}
-	if !strings.Contains(logs.String(), "cancelled by the host before it started") {
-		t.Errorf("log: %s", logs.String())
-	}
-
-	answer := func(id int) []byte {
-		return []byte(`{"jsonrpc":"2.0","id":` + string(rune('0'+id)) + `,"result":{"content":[]}}` + "\n")
-	}
-	if !f.dropAnswer(answer(7)) {
-		t.Error("the answer to the cancelled call 7 is not dropped")
-	}
-	if f.dropAnswer(answer(7)) {
-		t.Error("a second answer with id 7 is dropped too")
-	}
-	if f.dropAnswer(answer(8)) {
-		t.Error("the answer to call 8 is dropped")
-	}
-	if f.dropAnswer([]byte(`{"jsonrpc":"2.0","method":"notifications/progress","params":{}}`)) {
-		t.Error("a notification is dropped")
-	}
-}
-
-// Progress values grow with every notification, across phases of pages,
-// and nothing is sent once the request has ended.
-func TestProgressValuesGrow(t *testing.T) {
-	var out bytes.Buffer
-	ctx := context.WithValue(context.Background(), directOutKey{}, &directOut{w: &out})
-	r := &progressReporter{ctx: ctx, token: "tok"}
-	r.pages(1, 3, "page 1 of 3")
-	r.pages(2, 3, "page 2 of 3")
-	r.pages(1, 2, "another list: page 1 of 2") // a new phase
-	r.send(0, 0, "a value that would go back")
-	r.close()
-	r.pages(2, 2, "after the end")
-
-	type params struct {
-		Progress float64 `json:"progress"`
-		Total    float64 `json:"total"`
-		Message  string  `json:"message"`
-	}
-	var got []params
-	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-		var n struct {
-			Method string `json:"method"`
-			Params params `json:"params"`
-		}
-		if err := json.Unmarshal([]byte(line), &n); err != nil || n.Method != "notifications/progress" {
-			t.Fatalf("line %q: %v", line, err)
-		}
-		got = append(got, n.Params)
-	}
-	want := []params{
-		{1, 3, "page 1 of 3"},
-		{2, 3, "page 2 of 3"},
-		{3, 4, "another list: page 1 of 2"},
-		{4, 0, "a value that would go back"},
-	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("notifications (-want +got):\n%s", diff)
-	}
-}
-
-func TestMCPLevels(t *testing.T) {
-	for l, want := range map[slog.Level]mcp.LoggingLevel{
-		slog.LevelDebug - 4: "debug", slog.LevelDebug: "debug", slog.LevelInfo: "info", slog.LevelInfo + 2: "notice",
-		slog.LevelWarn: "warning", slog.LevelError: "error", slog.LevelError + 4: "critical", slog.LevelError + 12: "emergency",
-	} {
-		if got := mcpLevel(l); got != want {
-			t.Errorf("mcpLevel(%v) = %s, want %s", l, got, want)
-		}
 	}
 }

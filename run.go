@@ -1,34 +1,30 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"runtime/debug"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
-
 	"github.com/ghmcp/ghmcp/github"
-	"github.com/ghmcp/ghmcp/internal/allowlist"
+	"github.com/ghmcp/ghmcp/internal/config"
+	"github.com/ghmcp/ghmcp/internal/mcpserver"
 	"github.com/ghmcp/ghmcp/internal/redact"
+	"github.com/ghmcp/ghmcp/internal/stdio"
 	"github.com/ghmcp/ghmcp/ratelimit"
 	"github.com/ghmcp/ghmcp/ratelimit/redisstore"
 	"github.com/ghmcp/ghmcp/tools"
 )
 
-// devVersion is reported when the binary carries no module version (a
-// local build rather than go install).
+// version is stamped at build time (-ldflags "-X main.version=v1.2.3");
+// otherwise the module version of a go install build, else devVersion.
+var version string
+
+// devVersion is reported by a local build without a stamp.
 const devVersion = "0.1.0-dev"
 
 // Exit codes.
@@ -38,40 +34,31 @@ const (
 	exitUsage = 2
 )
 
-// config is everything run needs, parsed and checked once up front.
-type config struct {
-	token    string
-	apiURL   *url.URL
-	logLevel slog.Level
-	logFile  string
-	readOnly bool
-	limits   ratelimit.Config
-	// selection is which tools to offer (--toolsets, --tools, --read-only).
-	selection tools.Selection
-	// repos is the --repos allow-list; nil allows every repository.
-	repos *allowlist.List
-	// contentFilter is --content-filter: on unless "off".
-	contentFilter bool
-	// redisURL, if set, shares the limits with every ghmcp process using
-	// the same token (run opens it into limits.Store).
-	redisURL string
-	// cacheEntries bounds the conditional-request cache; 0 turns it off.
-	cacheEntries int
-	// dynamic starts with enable_toolset alone (--dynamic-toolsets).
-	dynamic bool
-}
-
 // run is the whole program; main only supplies the process's streams,
-// arguments, environment and signal-bound context.
+// arguments, environment and signal-bound context. It reads the
+// configuration, then wires the pieces top to bottom:
+//
+//	config → logger (stderr or file, redacted, teed to the host) → rate-limit store (memory or Redis)
+//	       → GitHub client (one, shared) → MCP server (tools, resources, prompts) → stdio transport
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	cfg, code, done := parseConfig(args, stdout, stderr, getenv)
-	if done {
-		return code
+	cfg, err := config.Parse(args, getenv)
+	switch {
+	case errors.Is(err, config.ErrHelp):
+		config.Usage(stdout, buildVersion())
+		return exitOK
+	case errors.Is(err, config.ErrVersion):
+		fmt.Fprintf(stdout, "ghmcp %s\n", buildVersion())
+		return exitOK
+	case err != nil:
+		// The token is in no flag, but a value may quote a secret (an API
+		// URL with credentials): redact what is printed.
+		fmt.Fprintf(stderr, "ghmcp: %s (see ghmcp --help)\n", redact.New(tokenOf(getenv)).String(err.Error()))
+		return exitUsage
 	}
 
 	logOut := stderr
-	if cfg.logFile != "" {
-		f, err := os.OpenFile(cfg.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if cfg.LogFile != "" {
+		f, err := os.OpenFile(cfg.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			fmt.Fprintf(stderr, "ghmcp: cannot open log file: %v\n", err)
 			return exitUsage
@@ -79,11 +66,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		defer f.Close()
 		logOut = f
 	}
-	redactor := redact.New(cfg.token)
-	logger := slog.New(redactor.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: cfg.logLevel})))
+	redactor := redact.New(cfg.Token)
+	hostLog := mcpserver.NewHostLog()
+	// Records reach stderr at --log-level and the host at the level it asks.
+	logger := hostLog.Tee(slog.New(redactor.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))), redactor)
 
-	if cfg.redisURL != "" && cfg.token != "" {
-		store, err := redisstore.New(redisstore.Options{URL: cfg.redisURL, TokenKey: ratelimit.TokenKey(cfg.token), Logger: logger})
+	if cfg.RedisURL != "" && cfg.Token != "" {
+		store, err := redisstore.New(redisstore.Options{URL: cfg.RedisURL, TokenKey: ratelimit.TokenKey(cfg.Token), Logger: logger})
 		if err != nil {
 			fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
 			return exitUsage
@@ -94,35 +83,42 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			logger.Warn("Redis does not answer; using conservative local limits until it does", "error", err)
 		}
 		cancel()
-		cfg.limits.Store = ratelimit.NewFailover(store, nil, logger)
+		cfg.Limits.Store = ratelimit.NewFailover(store, nil, logger)
 	}
 
-	srv, err := newServer(cfg, redactor, logger)
+	deps, err := newDeps(cfg, redactor, logger)
 	if err != nil {
 		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
 		return exitError
 	}
-	if cfg.token == "" {
+	srv, err := mcpserver.New(mcpserver.Options{
+		Version:   buildVersion(),
+		Deps:      deps,
+		Selection: cfg.Selection,
+		Dynamic:   cfg.Dynamic,
+		Redactor:  redactor,
+		HostLog:   hostLog,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
+		return exitError
+	}
+	if cfg.Token == "" {
 		logger.Warn("no GitHub token: tools are listed but every call will fail; set GITHUB_PERSONAL_ACCESS_TOKEN")
 	}
-	logger.Info("ghmcp serving on stdio", "version", version(), "api_url", cfg.apiURL.String(), "read_only", cfg.readOnly,
-		"repos", cfg.repos.String(), "content_filter", cfg.contentFilter, "limits", storeKind(cfg.limits.Store))
+	logger.Info("ghmcp serving on stdio", "version", buildVersion(), "api_url", cfg.APIURL.String(), "read_only", cfg.ReadOnly,
+		"repos", cfg.Repos.String(), "content_filter", cfg.ContentFilter, "limits", storeKind(cfg.Limits.Store))
 
-	stdio := server.NewStdioServer(srv)
-	// mcp-go runs tool calls on a pool of 5 workers by default; match the
-	// limiter's cap so that it, not the pool, decides how many calls reach
-	// GitHub at once (a queued call waits in the limiter's FIFO, where
-	// cancellation and progress reach it).
-	server.WithWorkerPoolSize(max(cfg.limits.MaxConcurrent, 5))(stdio)
-	stdio.SetErrorLogger(slog.NewLogLogger(logger.Handler(), slog.LevelError))
-	pending := newInflight()
-	// Every byte on stdout passes the redactor: tool results, JSON-RPC
-	// errors (which may quote a tool name or a panic), notifications.
-	out := &tapWriter{dst: stdout, f: pending, redact: redactor.String}
-	in := &tapReader{ctx: ctx, src: bufio.NewReaderSize(stdin, 64<<10), f: pending, out: out, logger: logger}
-	stdio.SetContextFunc(hostContext(pending, out)) // cancellation, notifications in order (cancel.go, ordering.go)
-	err = stdio.Listen(ctx, in, out)
-	if err != nil && !errors.Is(err, context.Canceled) {
+	err = stdio.Serve(ctx, srv, stdin, stdout, stdio.Options{
+		Logger: logger,
+		Redact: redactor.String,
+		// The limiter's cap, not the transport, decides how many calls reach
+		// GitHub at once; a call beyond it waits in the limiter's FIFO,
+		// where cancellation and progress reach it.
+		MaxCalls: max(cfg.Limits.MaxConcurrent, 5),
+		Drain:    cfg.Drain,
+	})
+	if err != nil {
 		logger.Error("server stopped", "error", err)
 		return exitError
 	}
@@ -130,275 +126,50 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return exitOK
 }
 
-// newServer wires the limiter, the GitHub client and the tools into an MCP
-// server.
-func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*server.MCPServer, error) {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	host := newHostLog()
-	logger = host.tee(logger, redactor) // records also reach the host (hostlog.go)
-	// What the offered tools need decides the token warnings, and is known
-	// before the client exists: select once by name, then build for real.
-	named, err := tools.Select(tools.All(tools.Deps{}), cfg.selection)
+// newDeps builds the one GitHub client every tool shares (with its limiter
+// and cache) and the tools' other dependencies.
+func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) (tools.Deps, error) {
+	named, err := tools.Select(tools.All(tools.Deps{}), cfg.Selection)
 	if err != nil {
-		return nil, err
+		return tools.Deps{}, err
 	}
-	perms := github.NewPermissions(cfg.token, tools.NeedOf(named), logger)
-	limiter := ratelimit.New(cfg.limits, nil, logger)
+	perms := github.NewPermissions(cfg.Token, tools.NeedOf(named), logger)
+	limiter := ratelimit.New(cfg.Limits, nil, logger)
 	var cache *ratelimit.Cache
-	if cfg.cacheEntries > 0 {
-		cache = ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey(cfg.token), MaxEntries: cfg.cacheEntries})
+	if cfg.CacheEntries > 0 {
+		cache = ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey(cfg.Token), MaxEntries: cfg.CacheEntries})
 	}
 	client, err := github.NewClient(github.Options{
-		Token:       cfg.token,
-		APIURL:      cfg.apiURL,
-		UserAgent:   "ghmcp/" + version(),
+		Token:       cfg.Token,
+		APIURL:      cfg.APIURL,
+		UserAgent:   "ghmcp/" + buildVersion(),
 		Limiter:     limiter,
 		Cache:       cache,
-		ReadOnly:    cfg.readOnly,
+		ReadOnly:    cfg.ReadOnly,
 		Permissions: perms,
 	})
 	if err != nil {
-		return nil, err
+		return tools.Deps{}, err
 	}
-	deps := tools.Deps{
+	return tools.Deps{
 		GitHub:            client,
 		Logger:            logger,
 		Redact:            redactor.String,
-		Repos:             cfg.repos,
-		UnfilteredContent: !cfg.contentFilter,
+		Repos:             cfg.Repos,
+		UnfilteredContent: !cfg.ContentFilter,
 		Permissions:       perms,
-	}
-	selected, err := tools.Select(tools.All(deps), cfg.selection)
-	if err != nil {
-		return nil, err
-	}
-	checks := &toolChecks{m: map[string]func(any) error{}}
-	for _, t := range selected {
-		checks.set(t.Def.Name, t.Check)
-	}
-	hooks := &server.Hooks{}
-	hooks.AddAfterCallTool(func(ctx context.Context, id any, req *mcp.CallToolRequest, result any) {
-		preferOurMessage(checks, req, result)
-	})
-	// Logging, progress, cancellation, resources, prompts and completions
-	// (protocol.go) add their options, hooks and middleware.
-	proto := newProtocol(deps, host)
-	srv := server.NewMCPServer("ghmcp", version(), append([]server.ServerOption{
-		server.WithToolCapabilities(cfg.dynamic),
-		// The JSON Schema check runs first; ghmcp's own checks stay (the
-		// schema is advisory to clients, and ours name the fix).
-		server.WithInputSchemaValidation(),
-		server.WithToolHandlerMiddleware(recoverTools(redactor, logger)),
-	}, proto.options(hooks)...)...)
-	if cfg.dynamic {
-		selected = []tools.Tool{dynamicToolset(cfg, deps, srv, checks)}
-	}
-	for _, t := range selected {
-		srv.AddTool(t.Def, t.Handler)
-	}
-	proto.register(srv)
-	return srv, nil
+	}, nil
 }
 
-// schemaFailure starts mcp-go's message for arguments its JSON Schema
-// validation refused.
-const schemaFailure = "input schema validation failed"
-
-// preferOurMessage replaces the generic message of mcp-go's schema
-// validation ("/owner: &{Got:octo/hello Want:^[A-Za-z0-9]...}") with the
-// tool's own check, which names the argument, the problem and a valid
-// example. The result stays an isError tool result at every protocol
-// version. It runs as an after-call hook, which mcp-go calls with the
-// result before encoding it (TestSchemaValidationAtEveryProtocolVersion
-// holds mcp-go to that).
-func preferOurMessage(checks *toolChecks, req *mcp.CallToolRequest, result any) {
-	res, ok := result.(*mcp.CallToolResult)
-	if !ok || res == nil || !res.IsError || len(res.Content) != 1 {
-		return
-	}
-	tc, ok := res.Content[0].(mcp.TextContent)
-	if !ok || !strings.HasPrefix(tc.Text, schemaFailure) {
-		return
-	}
-	check := checks.get(req.Params.Name)
-	if check == nil {
-		return
-	}
-	if err := check(req.Params.Arguments); err != nil {
-		res.Content = []mcp.Content{mcp.NewTextContent(err.Error())}
-	}
-}
-
-// recoverTools turns a panic anywhere in a tool call (newTool recovers its
-// own handlers; this covers the rest) into an isError result the model can
-// read, with no stack and no secret, and logs it redacted. It replaces
-// mcp-go's WithRecovery, whose JSON-RPC error would quote the panic.
-func recoverTools(redactor *redact.Redactor, logger *slog.Logger) server.ToolHandlerMiddleware {
-	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
-		return func(ctx context.Context, req mcp.CallToolRequest) (res *mcp.CallToolResult, err error) {
-			defer func() {
-				if p := recover(); p != nil {
-					logger.Error("tool call panicked", "tool", redactor.String(req.Params.Name), "panic", redactor.String(fmt.Sprint(p)))
-					res, err = mcp.NewToolResultError("internal error in ghmcp (logged on its stderr); if the tool changes GitHub, the change may have been applied: read the current state before trying again"), nil
-				}
-			}()
-			return next(ctx, req)
-		}
-	}
-}
-
-// parseConfig reads flags, falling back to environment variables. done
-// means run should return code at once (help, version, or a bad setting).
-func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) string) (cfg config, code int, done bool) {
-	fs := flag.NewFlagSet("ghmcp", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return def
-	}
-	def := ratelimit.DefaultConfig()
-	apiURL := fs.String("api-url", env("GITHUB_API_URL", github.DefaultAPIURL), "GitHub REST API URL; for GitHub Enterprise Server https://HOST/api/v3/ (env GITHUB_API_URL)")
-	logLevel := fs.String("log-level", env("GHMCP_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env GHMCP_LOG_LEVEL)")
-	logFile := fs.String("log-file", env("GHMCP_LOG_FILE", ""), "append logs to this file instead of stderr (env GHMCP_LOG_FILE)")
-	readOnly := fs.Bool("read-only", envBool(getenv("GHMCP_READ_ONLY")), "offer only tools that do not change GitHub, and refuse any write request (env GHMCP_READ_ONLY)")
-	maxWait := fs.Duration("max-wait", envDuration(getenv("GHMCP_MAX_WAIT"), def.MaxWait), "longest wait for a rate limit before a call fails with a retry time (env GHMCP_MAX_WAIT)")
-	maxConc := fs.Int("max-concurrent", envInt(getenv("GHMCP_MAX_CONCURRENT"), def.MaxConcurrent), "most requests in flight to GitHub at once (env GHMCP_MAX_CONCURRENT)")
-	spacing := fs.Duration("write-spacing", envDuration(getenv("GHMCP_WRITE_SPACING"), def.WriteSpacing), "least time between two writes, which are sent one at a time (env GHMCP_WRITE_SPACING)")
-	toolsets := fs.String("toolsets", env("GHMCP_TOOLSETS", ""), "comma-separated toolsets to offer: context, repos, issues, pull_requests, actions, collaborators, search, or all (default context,repos,issues,pull_requests; env GHMCP_TOOLSETS)")
-	toolList := fs.String("tools", env("GHMCP_TOOLS", ""), "comma-separated tool names to offer instead of whole toolsets (env GHMCP_TOOLS)")
-	repos := fs.String("repos", env("GHMCP_REPOS", ""), "comma-separated repositories the tools may use, as owner/name or owner/*; default all the token reaches (env GHMCP_REPOS)")
-	contentFilter := fs.String("content-filter", env("GHMCP_CONTENT_FILTER", "on"), "on: make invisible and direction-changing characters visible and remove hidden HTML comments in text from GitHub; off: pass it unchanged (env GHMCP_CONTENT_FILTER)")
-	redisURL := fs.String("redis-url", env("GHMCP_REDIS_URL", ""), "share the rate limits with every ghmcp process using the same token through this Redis, e.g. redis://127.0.0.1:6379/0 (env GHMCP_REDIS_URL)")
-	leaseTTL := fs.Duration("lease-ttl", envDuration(getenv("GHMCP_LEASE_TTL"), def.LeaseTTL), "with Redis: how long the slots of a ghmcp process that died stay taken (env GHMCP_LEASE_TTL)")
-	points := fs.Int("points-per-minute", envInt(getenv("GHMCP_POINTS_PER_MINUTE"), def.PointsPerMinute), "GitHub's secondary budget of points a minute: reads cost 1, writes 5 (env GHMCP_POINTS_PER_MINUTE)")
-	contentMin := fs.Int("content-per-minute", envInt(getenv("GHMCP_CONTENT_PER_MINUTE"), def.ContentPerMinute), "most content-creating requests a minute (env GHMCP_CONTENT_PER_MINUTE)")
-	contentHour := fs.Int("content-per-hour", envInt(getenv("GHMCP_CONTENT_PER_HOUR"), def.ContentPerHour), "most content-creating requests an hour (env GHMCP_CONTENT_PER_HOUR)")
-	dynamic := fs.Bool("dynamic-toolsets", envBool(getenv("GHMCP_DYNAMIC_TOOLSETS")), "start with one tool, enable_toolset, that lists the toolsets (those of --toolsets if given, else all) and enables them on request, for hosts that follow notifications/tools/list_changed (env GHMCP_DYNAMIC_TOOLSETS)")
-	cacheEntries := fs.Int("cache-entries", envInt(getenv("GHMCP_CACHE_ENTRIES"), 1000), "GET answers kept for conditional requests (a 304 costs no budget); 0 turns the cache off (env GHMCP_CACHE_ENTRIES)")
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	help := fs.Bool("help", false, "print this help and exit")
-	fs.BoolVar(help, "h", false, "print this help and exit")
-
-	usageErr := func(format string, a ...any) (config, int, bool) {
-		fmt.Fprintf(stderr, "ghmcp: "+format+" (see ghmcp --help)\n", a...)
-		return config{}, exitUsage, true
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stdout, fs)
-			return config{}, exitOK, true
-		}
-		return usageErr("%v", err)
-	}
-	if *help {
-		printUsage(stdout, fs)
-		return config{}, exitOK, true
-	}
-	if *showVersion {
-		fmt.Fprintf(stdout, "ghmcp %s\n", version())
-		return config{}, exitOK, true
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
-	}
-	u, err := github.ParseAPIURL(*apiURL)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		return usageErr("invalid log level %q: want debug, info, warn or error", *logLevel)
-	}
-	if *maxConc < 1 || *maxConc > 100 {
-		return usageErr("--max-concurrent must be between 1 and 100 (GitHub's own cap), got %d", *maxConc)
-	}
-	if *maxWait < 0 || *spacing < 0 {
-		return usageErr("--max-wait and --write-spacing must not be negative")
-	}
-	sel := tools.Selection{Toolsets: splitNames(*toolsets), Tools: splitNames(*toolList), ReadOnly: *readOnly}
-	if _, err := tools.Select(tools.All(tools.Deps{}), sel); err != nil {
-		return usageErr("%v", err)
-	}
-	allow, err := allowlist.Parse(*repos)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	var filter bool
-	switch strings.ToLower(*contentFilter) {
-	case "on":
-		filter = true
-	case "off":
-	default:
-		return usageErr("invalid --content-filter %q: want on or off", *contentFilter)
-	}
-	if *redisURL != "" {
-		if err := redisstore.CheckURL(*redisURL); err != nil {
-			return usageErr("%v", err)
-		}
-	}
-	if *leaseTTL < time.Second {
-		return usageErr("--lease-ttl must be at least 1s, got %v", *leaseTTL)
-	}
-	if *points < 1 || *contentMin < 1 || *contentHour < 1 || *cacheEntries < 0 {
-		return usageErr("--points-per-minute, --content-per-minute and --content-per-hour must be positive, and --cache-entries not negative")
-	}
-	limits := def
-	limits.MaxWait, limits.MaxConcurrent, limits.WriteSpacing = *maxWait, *maxConc, *spacing
-	limits.LeaseTTL, limits.PointsPerMinute, limits.ContentPerMinute, limits.ContentPerHour = *leaseTTL, *points, *contentMin, *contentHour
-	if *spacing == 0 {
-		limits.WriteSpacing = -1 // explicit zero: no spacing
-	}
-	var token string
+// tokenOf is the token as the configuration reads it, for redacting
+// errors printed before the configuration exists.
+func tokenOf(getenv func(string) string) string {
 	for _, name := range github.TokenEnvVars {
-		if token = strings.TrimSpace(getenv(name)); token != "" {
-			break
+		if t := getenv(name); t != "" {
+			return t
 		}
 	}
-	return config{token: token, apiURL: u, logLevel: level, logFile: *logFile, readOnly: *readOnly, limits: limits,
-		selection: sel, repos: allow, contentFilter: filter, redisURL: *redisURL, cacheEntries: *cacheEntries, dynamic: *dynamic}, 0, false
-}
-
-// dynamicToolset builds enable_toolset over the tools --dynamic-toolsets
-// may offer: those of --toolsets when given (else every toolset), read-only
-// ones under --read-only. Enabled tools get the same argument checks.
-func dynamicToolset(cfg config, deps tools.Deps, srv *server.MCPServer, checks *toolChecks) tools.Tool {
-	sel := cfg.selection
-	sel.Tools = nil
-	if len(sel.Toolsets) == 0 {
-		sel.Toolsets = []string{"all"}
-	}
-	candidates, _ := tools.Select(tools.All(deps), sel) // names were checked at start-up
-	return tools.EnableToolset(deps, candidates, func(ts []tools.Tool) {
-		add := make([]server.ServerTool, 0, len(ts))
-		for _, t := range ts {
-			checks.set(t.Def.Name, t.Check)
-			add = append(add, server.ServerTool{Tool: t.Def, Handler: t.Handler})
-		}
-		srv.AddTools(add...)
-	})
-}
-
-// toolChecks are the offered tools' argument checks by tool name; tools
-// enabled later (--dynamic-toolsets) add theirs while calls run.
-type toolChecks struct {
-	mu sync.Mutex
-	m  map[string]func(any) error
-}
-
-func (c *toolChecks) set(name string, check func(any) error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[name] = check
-}
-
-func (c *toolChecks) get(name string) func(any) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[name]
+	return ""
 }
 
 // storeKind names where the rate limits are kept, for the start-up log.
@@ -409,54 +180,12 @@ func storeKind(s ratelimit.Store) string {
 	return s.Kind()
 }
 
-func printUsage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, `ghmcp %s: a Model Context Protocol server for GitHub, on stdin/stdout.
-
-Usage: ghmcp [flags]
-
-The token is read from GITHUB_PERSONAL_ACCESS_TOKEN, else GITHUB_TOKEN,
-else GH_TOKEN. Without one the server starts and lists its tools, and
-every call explains which variable to set.
-
-Flags:
-`, version())
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
-}
-
-// splitNames splits a comma-separated list; empty gives nil.
-func splitNames(s string) []string {
-	var out []string
-	for _, v := range strings.Split(s, ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
+// buildVersion is the stamped version, else the module version of a go
+// install build, else devVersion.
+func buildVersion() string {
+	if version != "" {
+		return version
 	}
-	return out
-}
-
-func envBool(s string) bool {
-	b, _ := strconv.ParseBool(s)
-	return b
-}
-
-func envInt(s string, def int) int {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	return def
-}
-
-func envDuration(s string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(s); err == nil {
-		return d
-	}
-	return def
-}
-
-// version is the module version for go install builds, else devVersion.
-func version() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}

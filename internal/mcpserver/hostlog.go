@@ -1,4 +1,4 @@
-package main
+package mcpserver
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 // level the host asked for, and through the same redaction:
 //
 //	logger → tee ─┬→ redact → text handler → stderr (or --log-file)
-//	              └→ redact → hostLog → notifications/message
+//	              └→ redact → HostLog → notifications/message
 //
 // Which level applies depends on the protocol in use. A 2026-07-28 request
 // names its level in _meta, and without one it gets no log notifications. A
@@ -33,9 +33,9 @@ import (
 // hostLogger is the logger name in every notification.
 const hostLogger = "ghmcp"
 
-// hostLog sends log records to MCP hosts. Clones made by WithAttrs and
+// HostLog sends log records to MCP hosts. Clones made by WithAttrs and
 // WithGroup share its state.
-type hostLog struct {
+type HostLog struct {
 	st *hostLogState
 	// enc renders a record's message and attributes as JSON into st.buf.
 	enc slog.Handler
@@ -48,7 +48,7 @@ type hostLogState struct {
 	buf     bytes.Buffer
 }
 
-func newHostLog() *hostLog {
+func NewHostLog() *HostLog {
 	st := &hostLogState{}
 	enc := slog.NewJSONHandler(&st.buf, &slog.HandlerOptions{
 		Level: slog.LevelDebug - 8, // the host's level decides, in Enabled
@@ -60,16 +60,16 @@ func newHostLog() *hostLog {
 			return a
 		},
 	})
-	return &hostLog{st: st, enc: enc}
+	return &HostLog{st: st, enc: enc}
 }
 
 // attach names the server whose sessions receive records logged outside a
 // request.
-func (h *hostLog) attach(srv *server.MCPServer) { h.st.srv.Store(srv) }
+func (h *HostLog) attach(srv *server.MCPServer) { h.st.srv.Store(srv) }
 
-// tee returns a logger that sends every record to base (may be nil) and,
+// Tee returns a logger that sends every record to base (may be nil) and,
 // redacted, to the host.
-func (h *hostLog) tee(base *slog.Logger, redactor *redact.Redactor) *slog.Logger {
+func (h *HostLog) Tee(base *slog.Logger, redactor *redact.Redactor) *slog.Logger {
 	hs := []slog.Handler{redactor.Handler(h)}
 	if base != nil {
 		hs = append([]slog.Handler{base.Handler()}, hs...)
@@ -78,7 +78,7 @@ func (h *hostLog) tee(base *slog.Logger, redactor *redact.Redactor) *slog.Logger
 }
 
 // hooks records which session asked for log notifications.
-func (h *hostLog) hooks(hk *server.Hooks) {
+func (h *HostLog) hooks(hk *server.Hooks) {
 	hk.AddAfterSetLevel(func(ctx context.Context, _ any, _ *mcp.SetLevelRequest, _ *mcp.EmptyResult) {
 		if s, ok := server.ClientSessionFromContext(ctx).(server.SessionWithLogging); ok {
 			h.st.optedIn.Store(s)
@@ -88,7 +88,7 @@ func (h *hostLog) hooks(hk *server.Hooks) {
 
 // level is the host's level for a record logged with ctx; ok is false when
 // the record must not be sent at all.
-func (h *hostLog) level(ctx context.Context) (mcp.LoggingLevel, bool) {
+func (h *HostLog) level(ctx context.Context) (mcp.LoggingLevel, bool) {
 	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
 		return info.LogLevel, info.LogLevel != ""
 	}
@@ -106,7 +106,7 @@ func (h *hostLog) level(ctx context.Context) (mcp.LoggingLevel, bool) {
 
 // optedInSession returns the session that called logging/setLevel, or nil.
 // Sending to it fails harmlessly once it has gone.
-func (h *hostLog) optedInSession() server.SessionWithLogging {
+func (h *HostLog) optedInSession() server.SessionWithLogging {
 	s, _ := h.st.optedIn.Load().(server.SessionWithLogging)
 	if s == nil || h.st.srv.Load() == nil {
 		return nil
@@ -114,12 +114,12 @@ func (h *hostLog) optedInSession() server.SessionWithLogging {
 	return s
 }
 
-func (h *hostLog) Enabled(ctx context.Context, l slog.Level) bool {
+func (h *HostLog) Enabled(ctx context.Context, l slog.Level) bool {
 	want, ok := h.level(ctx)
 	return ok && mcpLevel(l).ShouldSendTo(want)
 }
 
-func (h *hostLog) Handle(ctx context.Context, r slog.Record) error {
+func (h *HostLog) Handle(ctx context.Context, r slog.Record) error {
 	h.st.mu.Lock()
 	h.st.buf.Reset()
 	err := h.enc.Handle(ctx, r)
@@ -129,10 +129,10 @@ func (h *hostLog) Handle(ctx context.Context, r slog.Record) error {
 		return err
 	}
 	n := mcp.NewLoggingMessageNotification(mcpLevel(r.Level), hostLogger, data)
-	if out := directOutFrom(ctx); out != nil && server.ClientSessionFromContext(ctx) != nil {
-		// A request of ours: written in order with its response.
+	if _, ordered := server.ClientSessionFromContext(ctx).(OrderedNotifier); ordered {
+		// A request's record: written in order with its response.
 		if want, ok := h.level(ctx); ok && n.Params.Level.ShouldSendTo(want) {
-			return out.notify(n.Method, map[string]any{"level": n.Params.Level, "logger": n.Params.Logger, "data": n.Params.Data})
+			return notify(ctx, n.Method, map[string]any{"level": n.Params.Level, "logger": n.Params.Logger, "data": n.Params.Data})
 		}
 		return nil
 	}
@@ -163,12 +163,12 @@ func ignoreUnsent(err error) error {
 	return err
 }
 
-func (h *hostLog) WithAttrs(as []slog.Attr) slog.Handler {
-	return &hostLog{st: h.st, enc: h.enc.WithAttrs(as)}
+func (h *HostLog) WithAttrs(as []slog.Attr) slog.Handler {
+	return &HostLog{st: h.st, enc: h.enc.WithAttrs(as)}
 }
 
-func (h *hostLog) WithGroup(name string) slog.Handler {
-	return &hostLog{st: h.st, enc: h.enc.WithGroup(name)}
+func (h *HostLog) WithGroup(name string) slog.Handler {
+	return &HostLog{st: h.st, enc: h.enc.WithGroup(name)}
 }
 
 // mcpLevel maps a slog level to the MCP (syslog) level at or below it.

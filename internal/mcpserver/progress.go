@@ -1,4 +1,4 @@
-package main
+package mcpserver
 
 import (
 	"context"
@@ -29,7 +29,6 @@ const minReportedWait = time.Second
 // progressReporter sends the notifications of one request.
 type progressReporter struct {
 	ctx   context.Context
-	srv   *server.MCPServer
 	token mcp.ProgressToken
 
 	mu     sync.Mutex
@@ -48,11 +47,7 @@ func withProgress(ctx context.Context, meta *mcp.Meta) (context.Context, func())
 	if meta == nil || meta.ProgressToken == nil {
 		return ctx, func() {}
 	}
-	srv := server.ServerFromContext(ctx)
-	if srv == nil {
-		return ctx, func() {}
-	}
-	r := &progressReporter{ctx: ctx, srv: srv, token: meta.ProgressToken}
+	r := &progressReporter{ctx: ctx, token: meta.ProgressToken}
 	ctx = ratelimit.WithWaitObserver(ctx, r.wait)
 	return progress.With(ctx, r.pages), r.close
 }
@@ -83,11 +78,7 @@ func (r *progressReporter) send(p, total float64, message string) {
 	}
 	// Progress is a courtesy, never a reason to stall the work: a failed
 	// write is dropped.
-	if out := directOutFrom(r.ctx); out != nil {
-		_ = out.notify(string(mcp.MethodNotificationProgress), params)
-		return
-	}
-	_ = r.srv.SendNotificationToClient(r.ctx, string(mcp.MethodNotificationProgress), params)
+	_ = notify(r.ctx, string(mcp.MethodNotificationProgress), params)
 }
 
 // next returns the first progress value of a new phase.
