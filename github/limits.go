@@ -17,9 +17,11 @@ import (
 // (JSON, diff, log, file) unless Options.MaxResponseBytes says otherwise
 // (flag --max-response-bytes). GitHub's own limits are far below: a diff
 // is served up to a few MB, a file through the contents API up to 1 MB
-// (100 MB raw), a tree up to 7 MB. At 32 MiB the decoded answer and the
-// decoder's buffers stay within the ~100 MB the process may use.
-const DefaultMaxResponseBytes = 32 << 20
+// (100 MB raw), a tree up to 7 MB. Decoding an answer takes about three
+// times its size (go-github's decoder doubles its buffer, then the values
+// and the garbage): measured with scripts/rss.sh, a 32 MiB cap let the
+// process reach 114 MB, 16 MiB keeps it near 60 MB.
+const DefaultMaxResponseBytes = 16 << 20
 
 // DefaultMaxErrorBytes is the most ghmcp reads of an error answer (4xx,
 // 5xx) unless Options.MaxErrorBytes says otherwise: GitHub's error
