@@ -40,7 +40,7 @@ func TestPeakRSS(t *testing.T) {
 	list := `{"owner":"o","repo":"r"}`
 	for _, tt := range []struct {
 		name, tool, args, path string
-		h                  http.Handler
+		h                      http.Handler
 	}{
 		{"1 GB list announced by Content-Length", "list_issues", list, "GET /repos/o/r/issues", hostilegithub.Huge(1<<30, true)},
 		{"1 GB chunked list", "list_issues", list, "GET /repos/o/r/issues", hostilegithub.Huge(1<<30, false)},
