@@ -247,3 +247,16 @@ func TestParseAPIURLHidesPasswords(t *testing.T) {
 		}
 	}
 }
+
+func TestCapBody(t *testing.T) {
+	body := CapBody(io.NopCloser(strings.NewReader(strings.Repeat("x", 100))), 10, "GET", "/logs")
+	b, err := io.ReadAll(body)
+	var tl *TooLargeError
+	if len(b) != 10 || !errors.As(err, &tl) || tl.Path != "/logs" {
+		t.Errorf("read %d bytes, %v; want 10 and a *TooLargeError", len(b), err)
+	}
+	b, err = io.ReadAll(CapBody(io.NopCloser(strings.NewReader("short")), 10, "GET", "/logs"))
+	if string(b) != "short" || err != nil {
+		t.Errorf("read %q, %v", b, err)
+	}
+}

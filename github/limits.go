@@ -96,6 +96,15 @@ func (t capBody) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// CapBody bounds a body read outside the client's transport stack (a log
+// or an archive downloaded from the storage host GitHub redirects to, with
+// another http.Client): past max bytes its reads fail with a
+// *TooLargeError naming method and path, and body is closed, dropping the
+// connection.
+func CapBody(body io.ReadCloser, max int64, method, path string) io.ReadCloser {
+	return &limitedBody{body: body, left: max, err: &TooLargeError{Method: method, Path: path, Limit: max}}
+}
+
 // limitedBody reads up to left bytes of body and then fails with err,
 // closing body so that its connection is dropped.
 type limitedBody struct {
