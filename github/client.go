@@ -13,6 +13,7 @@ import (
 	gh "github.com/google/go-github/v62/github"
 	"golang.org/x/oauth2"
 
+	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/ratelimit"
 )
 
@@ -49,13 +50,27 @@ type Options struct {
 	// Permissions, if set, records the token's scopes and the permissions
 	// GitHub asks for (see Permissions).
 	Permissions *Permissions
+	// MaxResponseBytes is the most read of one answer (flag
+	// --max-response-bytes); 0 means DefaultMaxResponseBytes. A longer
+	// answer fails its call with a *TooLargeError.
+	MaxResponseBytes int64
+	// MaxErrorBytes is the most read of an error answer (4xx, 5xx); 0
+	// means DefaultMaxErrorBytes, or MaxResponseBytes if that is smaller.
+	MaxErrorBytes int64
 }
 
 // NewClient returns a go-github client whose requests pass, top to bottom:
 //
+//	http.Client (redirects: GET and HEAD only, see noWriteRedirects)
 //	go-github → tokenRequired → readOnlyGuard → pathGuard → hideRateMemory
 //	  → ratelimit.Cache → ratelimit.Limiter
-//	  → auth (Authorization, API host only) → Permissions (records headers) → Base
+//	  → auth (Authorization, API host only) → Permissions (records headers)
+//	  → trimLists (list answers cut to per_page) → capBody (answers cut at
+//	    MaxResponseBytes, error answers at MaxErrorBytes) → Base
+//
+// capBody is lowest so that every reader above (the limiter peeking at an
+// error, the cache keeping a copy, go-github decoding) reads a bounded
+// body: memory stays bounded whatever GitHub sends.
 //
 // The guards refuse before anything is counted or sent. The limiter sits
 // above auth so that a retry is re-authorised like a new request, and below
@@ -80,7 +95,15 @@ func NewClient(opts Options) (*gh.Client, error) {
 	if base == nil {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	var rt http.RoundTripper = base
+	maxBody, maxErr := opts.MaxResponseBytes, opts.MaxErrorBytes
+	if maxBody <= 0 {
+		maxBody = DefaultMaxResponseBytes
+	}
+	if maxErr <= 0 {
+		maxErr = min(DefaultMaxErrorBytes, maxBody)
+	}
+	var rt http.RoundTripper = capBody{next: base, max: maxBody, maxErr: maxErr}
+	rt = trimLists{next: rt}
 	if opts.Permissions != nil {
 		rt = opts.Permissions.transport(rt)
 	}
@@ -101,7 +124,7 @@ func NewClient(opts Options) (*gh.Client, error) {
 		rt = tokenRequired{}
 	}
 
-	c := gh.NewClient(&http.Client{Transport: rt})
+	c := gh.NewClient(&http.Client{Transport: rt, CheckRedirect: noWriteRedirects})
 	u := *opts.APIURL
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
@@ -112,13 +135,61 @@ func NewClient(opts Options) (*gh.Client, error) {
 	return c, nil
 }
 
+// ErrWriteRedirected is wrapped by the error of a write GitHub answered
+// with a redirect.
+var ErrWriteRedirected = errors.New("a write was answered with a redirect")
+
+// RedirectError is a write (any method but GET and HEAD) answered with a
+// redirect. ghmcp never follows it: a 307 or 308 would re-send the write,
+// body included, to wherever the answer points (another host), and a 301,
+// 302 or 303 would turn it into a GET whose 200 reads as success.
+type RedirectError struct {
+	Method, Path string // the write
+	Status       int
+	Location     string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("GitHub answered %s %s with a redirect (%d to %s); ghmcp does not follow redirects for writes, so the write was not sent again there, and GitHub did not confirm it: it may or may not have been applied, so read the current state before retrying", e.Method, e.Path, e.Status, e.Location)
+}
+
+// Unwrap makes errors.Is(err, ErrWriteRedirected) true.
+func (e *RedirectError) Unwrap() error { return ErrWriteRedirected }
+
+// noWriteRedirects is the client's redirect policy: GET and HEAD follow up
+// to 10 redirects (apiHostOnly keeps the token on the API host), anything
+// else stops at the first with a *RedirectError.
+func noWriteRedirects(req *http.Request, via []*http.Request) error {
+	first := via[0]
+	if first.Method != http.MethodGet && first.Method != http.MethodHead {
+		status := 0
+		if req.Response != nil {
+			status = req.Response.StatusCode
+		}
+		return &RedirectError{Method: first.Method, Path: first.URL.EscapedPath(), Status: status, Location: redactURL(req.URL)}
+	}
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	return nil
+}
+
+// redactURL is u without its query (pre-signed URLs carry credentials
+// there) and without a password.
+func redactURL(u *url.URL) string {
+	c := *u
+	c.RawQuery, c.Fragment = "", ""
+	return c.Redacted()
+}
+
 // ParseAPIURL checks an API URL. The token must never travel in clear, so
 // http:// is accepted only for loopback hosts (local fakes in tests).
 func ParseAPIURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("invalid API URL %q: %w", raw, err)
+		return nil, fmt.Errorf("invalid API URL %q: %s", redact.URLPasswords(raw), redact.URLPasswords(err.Error()))
 	}
+	raw = u.Redacted() // error messages never show a password
 	if u.Host == "" {
 		return nil, fmt.Errorf("invalid API URL %q: want an absolute URL such as %s", raw, DefaultAPIURL)
 	}

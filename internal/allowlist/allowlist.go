@@ -11,10 +11,12 @@
 //     Tools with ordinary owner/repo arguments need to do nothing.
 //   - Search tools cannot be checked by their arguments: they pass the
 //     model's query through ScopeQuery, which adds repo:/user: qualifiers
-//     (or refuses qualifiers outside the list), and then drop every result
-//     outside the list with Allowed, AllowedFullName or AllowedRepoURL
-//     (issue search results name their repository by repository_url),
-//     because GitHub's query syntax (OR, parentheses) can widen a query.
+//     (or refuses qualifiers outside the list, and what it cannot prove
+//     inside it), and then pass the page through ScopeSearch, which drops
+//     every result outside the list (judged with AllowedFullName, or
+//     AllowedRepoURL for issue search results, which name their repository
+//     by repository_url) and keeps total_count, incomplete_results and the
+//     next page from telling anything about other repositories.
 //   - Tools that list repositories of an owner, or return repositories
 //     named by GitHub rather than by the model (forks, a user's repos),
 //     drop results outside the list the same way.
@@ -28,6 +30,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // List is a parsed allow-list.
@@ -169,35 +172,47 @@ func (l *List) String() string {
 // maxQuery is GitHub's longest search query.
 const maxQuery = 256
 
-// ScopeQuery scopes a GitHub search query to the list. A query that already
-// names repositories or owners (repo:, user:, org:) is returned unchanged
-// if all of them are in the list, and refused otherwise; any other query
-// gets one repo: or user: qualifier per pattern. The caller must still drop
-// results outside the list: the qualifiers narrow what GitHub returns, the
-// check is what guarantees it.
+// ScopeQuery scopes a GitHub search query to the list. It reads the query
+// more widely than GitHub could (see qualifiers) and refuses what it
+// cannot prove inside the list:
+//
+//   - every repo:, user:, org: or owner: qualifier, in any case, negated
+//     or not, quoted or not, whatever white space or punctuation is
+//     before it, must name a repository (repo:) or a whole owner (the
+//     others, owner/* patterns only) in the list;
+//   - the OR operator is refused: GitHub may apply a qualifier to one
+//     side only;
+//   - an unclosed or escaped double quote is refused: the qualifiers
+//     added after it would be read as quoted text.
+//
+// A query with a qualifier that GitHub surely reads as one (at the start
+// or after white space, outside quotes, not negated) is returned
+// unchanged; any other gets one repo: or user: qualifier per pattern. The
+// caller must still drop results outside the list, with ScopeSearch, which
+// also keeps the counts from telling anything about other repositories.
 func (l *List) ScopeQuery(q string) (string, error) {
 	if l == nil {
 		return q, nil
 	}
 	scoped := false
-	for _, tok := range queryTokens(q) {
-		key, val, ok := strings.Cut(tok, ":")
-		if !ok || strings.HasPrefix(key, "-") {
-			continue
-		}
-		val = strings.Trim(val, `"`)
-		switch strings.ToLower(key) {
+	for _, qu := range qualifiers(q) {
+		switch qu.key {
 		case "repo":
-			scoped = true
-			if !l.AllowedFullName(val) {
-				return "", &Error{What: "search qualifier " + tok, List: l.String()}
+			if !l.AllowedFullName(qu.value) {
+				return "", &Error{What: "search qualifier " + qu.text, List: l.String()}
 			}
-		case "user", "org", "owner":
-			scoped = true
-			if !l.owners[strings.ToLower(val)] {
-				return "", &Error{What: "search qualifier " + tok + " (only owner/* patterns allow a whole owner)", List: l.String()}
+		default:
+			if !l.owners[strings.ToLower(qu.value)] {
+				return "", &Error{What: "search qualifier " + qu.text + " (only owner/* patterns allow a whole owner)", List: l.String()}
 			}
 		}
+		scoped = scoped || qu.sure
+	}
+	if strings.Count(q, `"`)%2 != 0 || strings.Contains(q, `\"`) {
+		return "", fmt.Errorf("search query %q has an unclosed or escaped double quote, so the qualifiers that keep it inside --repos %s could be read as text; close the quoted phrase", q, l.String())
+	}
+	if hasOr(q) {
+		return "", fmt.Errorf("search query %q uses OR, which cannot be proven to stay inside the repositories this server may use (--repos %s); run one search per alternative", q, l.String())
 	}
 	if scoped {
 		return q, nil
@@ -217,28 +232,137 @@ func (l *List) ScopeQuery(q string) (string, error) {
 	return out, nil
 }
 
-// queryTokens splits a search query on spaces outside double quotes; a
-// quoted phrase is one token, quotes included.
-func queryTokens(q string) []string {
-	var toks []string
-	var cur strings.Builder
+// qualifier is a repo:, user:, org: or owner: qualifier found in a query.
+type qualifier struct {
+	key   string // "repo", "user", "org" or "owner"
+	value string // without surrounding quotes
+	text  string // as written, for messages
+	sure  bool   // GitHub surely reads it as a positive qualifier
+}
+
+var qualifierKeys = []string{"repo", "user", "org", "owner"}
+
+// qualifiers finds every place GitHub could read as a scoping qualifier:
+// a key, in any case (Unicode case folding included), that no letter or
+// digit precedes, then ':'. Quotes, negation and punctuation do not hide
+// one. The value runs to the next separator (see separator); a value
+// holding a quote is returned as written so that no list matches it.
+func qualifiers(q string) []qualifier {
+	rs := []rune(q)
+	var out []qualifier
 	quoted := false
-	for _, r := range q {
-		switch {
-		case r == '"':
+	for i := 0; i < len(rs); i++ {
+		if rs[i] == '"' {
 			quoted = !quoted
-			cur.WriteRune(r)
-		case !quoted && (r == ' ' || r == '\t' || r == '\n' || r == '(' || r == ')'):
-			if cur.Len() > 0 {
-				toks = append(toks, cur.String())
-				cur.Reset()
+			continue
+		}
+		if i > 0 && (unicode.IsLetter(rs[i-1]) || unicode.IsDigit(rs[i-1])) {
+			continue
+		}
+		for _, k := range qualifierKeys {
+			end := i + len(k)
+			if end >= len(rs) || rs[end] != ':' || !foldsTo(rs[i:end], k) {
+				continue
 			}
-		default:
-			cur.WriteRune(r)
+			j := end + 1
+			for j < len(rs) && !separator(rs[j]) {
+				j++
+			}
+			value := string(rs[end+1 : j])
+			value = strings.TrimSuffix(strings.TrimPrefix(value, `"`), `"`)
+			if strings.Contains(value, `"`) {
+				value = string(rs[end+1 : j]) // unprovable: no pattern matches a quote
+			}
+			out = append(out, qualifier{
+				key: k, value: value, text: string(rs[i:j]),
+				sure: !quoted && (i == 0 || unicode.IsSpace(rs[i-1])),
+			})
+			break
 		}
 	}
-	if cur.Len() > 0 {
-		toks = append(toks, cur.String())
+	return out
+}
+
+// separator reports whether r ends a qualifier's value: Unicode white
+// space (U+00A0, U+3000, \r, \f, \v included) and parentheses. Anything
+// else (a zero-width space, a quote) stays in the value, which then names
+// no repository in the list: a value is proven or refused, never cut short.
+func separator(r rune) bool {
+	return unicode.IsSpace(r) || r == '(' || r == ')'
+}
+
+// foldsTo reports whether rs spells the ASCII word k under Unicode case
+// folding (so "REPO", "Repo" and "\u212Aey"-like spellings count).
+func foldsTo(rs []rune, k string) bool {
+	for i, r := range rs {
+		if !foldEq(r, rune(k[i])) {
+			return false
+		}
 	}
-	return toks
+	return true
+}
+
+func foldEq(r, ascii rune) bool {
+	for f := r; ; {
+		if unicode.ToLower(f) == ascii {
+			return true
+		}
+		if f = unicode.SimpleFold(f); f == r {
+			return false
+		}
+	}
+}
+
+// hasOr reports whether a query holds the word OR (any case) as an
+// operator could be: between separators, quotes, or invisible characters.
+func hasOr(q string) bool {
+	words := strings.FieldsFunc(q, func(r rune) bool {
+		return separator(r) || r == '"' || unicode.In(r, unicode.Cc, unicode.Cf)
+	})
+	for _, w := range words {
+		rs := []rune(w)
+		if len(rs) == 2 && foldsTo(rs, "or") {
+			return true
+		}
+	}
+	return false
+}
+
+// SearchCounts is what a search answer says beyond its items.
+type SearchCounts struct {
+	TotalCount int  // GitHub's total_count
+	Incomplete bool // GitHub's incomplete_results
+	NextPage   int  // the next page from the Link header, 0 for none
+}
+
+// ScopeSearch keeps the items of a page of search results that lie inside
+// the list (allowed says whether one does, e.g. with AllowedFullName or
+// AllowedRepoURL) and returns the counts the tool may show. When nothing
+// was dropped the counts are GitHub's: ScopeQuery proved the query inside
+// the list, so they count only allowed repositories. When anything was
+// dropped, GitHub read the query more widely than ScopeQuery did, and its
+// counts, its timeout flag and its paging would all tell something about
+// other repositories: the page is then presented as complete and final
+// (total = items kept, not incomplete, no next page).
+//
+// Search tools call it on every page, list or not, in place of their own
+// filtering:
+//
+//	items, counts := allowlist.ScopeSearch(d.Repos, res.Repositories,
+//		func(r *gh.Repository) bool { return d.Repos.AllowedFullName(r.GetFullName()) },
+//		allowlist.SearchCounts{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), NextPage: nextPage(resp)})
+func ScopeSearch[T any](l *List, items []T, allowed func(T) bool, c SearchCounts) ([]T, SearchCounts) {
+	if l == nil {
+		return items, c
+	}
+	kept := make([]T, 0, len(items))
+	for _, it := range items {
+		if allowed(it) {
+			kept = append(kept, it)
+		}
+	}
+	if len(kept) == len(items) {
+		return kept, c
+	}
+	return kept, SearchCounts{TotalCount: len(kept)}
 }

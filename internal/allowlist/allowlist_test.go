@@ -1,8 +1,10 @@
 package allowlist
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestParse(t *testing.T) {
@@ -116,7 +118,32 @@ func TestScopeQuery(t *testing.T) {
 		{q: "bug REPO:Acme/Site", want: "bug REPO:Acme/Site"},
 		{q: "bug user:octo", want: "bug user:octo"},
 		{q: "bug org:OCTO -repo:octo/old", want: "bug org:OCTO -repo:octo/old"},
-		{q: `"repo:evil/x" in:body`, want: `"repo:evil/x" in:body repo:acme/site user:octo`},
+		{q: `"repo:evil/x" in:body`, err: `search qualifier repo:evil/x" is outside`},
+		{q: `"repo:acme/site" in:body`, want: `"repo:acme/site" in:body repo:acme/site user:octo`},
+		{q: "bug\rrepo:evil/x", err: "search qualifier repo:evil/x is outside"},
+		{q: "bug\frepo:evil/x", err: "search qualifier repo:evil/x is outside"},
+		{q: "bug\vrepo:evil/x", err: "search qualifier repo:evil/x is outside"},
+		{q: "bug\u00a0repo:evil/x", err: "search qualifier repo:evil/x is outside"},
+		{q: "bug\u3000repo:evil/x", err: "search qualifier repo:evil/x is outside"},
+		{q: "bug\u200brepo:evil/x", err: "search qualifier repo:evil/x is outside"},
+		{q: "bug\u3000repo:acme/site", want: "bug\u3000repo:acme/site"},
+		{q: `x"repo:evil/x`, err: "search qualifier repo:evil/x is outside"},
+		{q: `bug "a b"repo:evil/x`, err: "search qualifier repo:evil/x is outside"},
+		{q: "bug -repo:evil/x", err: "search qualifier repo:evil/x is outside"},
+		{q: "bug -repo:acme/site", want: "bug -repo:acme/site repo:acme/site user:octo"},
+		{q: "bug x-repo:evil/x", err: "search qualifier repo:evil/x is outside"},
+		{q: "bug myrepo:evil/x", want: "bug myrepo:evil/x repo:acme/site user:octo"},
+		{q: "bug RePo:evil/x", err: "search qualifier RePo:evil/x is outside"},
+		{q: "bug OWNER:evil", err: "search qualifier OWNER:evil (only owner/* patterns"},
+		{q: "bug u\u017fer:evil", err: "search qualifier u\u017fer:evil (only owner/* patterns"},
+		{q: "bug repo:", err: "search qualifier repo: is outside"},
+		{q: `bug repo:"acme/site`, err: "unclosed or escaped double quote"},
+		{q: `"bug`, err: "unclosed or escaped double quote"},
+		{q: `"a\" b"`, err: "unclosed or escaped double quote"},
+		{q: `bug repo:acme/site"evil/x"`, err: `is outside`},
+		{q: "bug repo:acme/site OR x", err: "uses OR"},
+		{q: "bug repo:acme/site\u00a0or\u00a0x", err: "uses OR"},
+		{q: "bug repo:acme/site color", want: "bug repo:acme/site color"},
 		{q: "bug repo:evil/x", err: "search qualifier repo:evil/x is outside"},
 		{q: "bug repo:acme/site repo:acme/secrets", err: "search qualifier repo:acme/secrets is outside"},
 		{q: "bug user:acme", err: "search qualifier user:acme (only owner/* patterns allow a whole owner) is outside"},
@@ -139,4 +166,85 @@ func TestScopeQuery(t *testing.T) {
 	if got, err := none.ScopeQuery("repo:any/thing x"); err != nil || got != "repo:any/thing x" {
 		t.Errorf("nil list changed the query: %q, %v", got, err)
 	}
+}
+
+func TestScopeSearch(t *testing.T) {
+	l, err := Parse("acme/site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh := SearchCounts{TotalCount: 4000, Incomplete: true, NextPage: 2}
+	for _, tt := range []struct {
+		name       string
+		list       *List
+		items      []string
+		wantItems  []string
+		wantCounts SearchCounts
+	}{
+		{"no list: GitHub's page as it came", nil, []string{"a/b", "acme/site"}, []string{"a/b", "acme/site"}, gh},
+		{"nothing dropped: GitHub's counts", l, []string{"acme/site", "ACME/Site"}, []string{"acme/site", "ACME/Site"}, gh},
+		{"something dropped: a complete, final page of what is kept", l, []string{"evil/x", "acme/site", "evil/y"}, []string{"acme/site"}, SearchCounts{TotalCount: 1}},
+		{"all dropped: nothing at all", l, []string{"evil/x"}, []string{}, SearchCounts{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			items, counts := ScopeSearch(tt.list, tt.items, tt.list.AllowedFullName, gh)
+			if !slices.Equal(items, tt.wantItems) || counts != tt.wantCounts {
+				t.Errorf("ScopeSearch = %q, %+v; want %q, %+v", items, counts, tt.wantItems, tt.wantCounts)
+			}
+		})
+	}
+}
+
+// FuzzScopeQuery: whatever the query, ScopeQuery refuses it or returns a
+// query in which every place GitHub could read a scoping qualifier names
+// something in the list, and which holds one that GitHub surely reads.
+func FuzzScopeQuery(f *testing.F) {
+	for _, q := range []string{"bug", "repo:evil/x", "bug\u3000repo:evil/x", `"repo:acme/site" x`, "-repo:acme/site", "x OR repo:evil/x", "u\u017fer:evil", "org:octo", "repo:acme/site\u200bevil"} {
+		f.Add(q)
+	}
+	l, err := Parse("octo/*,acme/site")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		out, err := l.ScopeQuery(q)
+		if err != nil {
+			return
+		}
+		sure := false
+		for _, qu := range qualifiers(out) {
+			ok := qu.key == "repo" && l.AllowedFullName(qu.value) || qu.key != "repo" && l.owners[strings.ToLower(qu.value)]
+			if !ok {
+				t.Fatalf("ScopeQuery(%q) = %q, which holds %s", q, out, qu.text)
+			}
+			sure = sure || qu.sure
+		}
+		if !sure {
+			t.Fatalf("ScopeQuery(%q) = %q, with no qualifier GitHub surely reads", q, out)
+		}
+		if hasOr(out) {
+			t.Fatalf("ScopeQuery(%q) = %q holds OR", q, out)
+		}
+		// Independent of qualifiers(): every white-space-separated word
+		// that starts like a qualifier, once quotes and a '-' are removed,
+		// names something in the list.
+		for _, w := range strings.FieldsFunc(out, unicode.IsSpace) {
+			w = strings.TrimLeft(w, `"-(`)
+			k, v, ok := strings.Cut(w, ":")
+			if !ok {
+				continue
+			}
+			v = strings.Trim(v, `"()`)
+			switch strings.ToLower(k) {
+			case "repo":
+				if !l.AllowedFullName(v) {
+					t.Fatalf("ScopeQuery(%q) = %q, which holds %s", q, out, w)
+				}
+			case "user", "org", "owner":
+				if !l.owners[strings.ToLower(v)] {
+					t.Fatalf("ScopeQuery(%q) = %q, which holds %s", q, out, w)
+				}
+			}
+		}
+	})
 }
