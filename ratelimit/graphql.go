@@ -67,15 +67,16 @@ type GraphQLUsage struct {
 	Mutations int `json:"mutations"`
 	// PointsSpent sums their cost in primary points.
 	PointsSpent int `json:"points_spent"`
-	// LastCost is the cost of the latest one; Limit, Remaining and ResetAt
-	// are what it said of the primary budget.
+	// LastCost is the cost of the latest query; Limit, Remaining and
+	// ResetAt are the latest figures of the primary budget.
 	LastCost  int       `json:"last_cost"`
 	Limit     int       `json:"limit"`
 	Remaining int       `json:"remaining"`
 	ResetAt   time.Time `json:"reset_at"`
 }
 
-// ObserveGraphQL records the rateLimit object of a GraphQL answer. The
+// ObserveGraphQL records the rateLimit object of a GraphQL answer (for a
+// mutation, which cannot ask for it, the headers' figures and no cost). The
 // primary budget itself is learned from the answer's headers, like REST's;
 // this adds what only the body says: the points each operation cost. An
 // answer seen late (older reset, or more remaining in the same window)
@@ -88,10 +89,10 @@ func (l *Limiter) ObserveGraphQL(c GraphQLCost, mutation bool) {
 		g.Mutations++
 	} else {
 		g.Queries++
+		g.LastCost = c.Cost
 	}
 	g.PointsSpent += c.Cost
-	g.LastCost = c.Cost
-	if c.ResetAt.Before(g.ResetAt) || (c.ResetAt.Equal(g.ResetAt) && c.Remaining > g.Remaining) {
+	if c.ResetAt.IsZero() || c.ResetAt.Before(g.ResetAt) || (c.ResetAt.Equal(g.ResetAt) && c.Remaining > g.Remaining) {
 		return
 	}
 	g.Limit, g.Remaining, g.ResetAt = c.Limit, c.Remaining, c.ResetAt
