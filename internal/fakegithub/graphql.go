@@ -296,4 +296,3 @@ func (s *Server) ReviewThreads(owner, repo string, n int) map[int]bool {
 	}
 	return out
 }
-

@@ -894,43 +894,43 @@ type pullLinksJSON struct {
 // pullJSON is GitHub's "pull request"; in lists ("pull request simple")
 // the details are left out.
 type pullJSON struct {
-	URL                string            `json:"url"`
-	ID                 int               `json:"id"`
-	NodeID             string            `json:"node_id"`
-	HTMLURL            string            `json:"html_url"`
-	DiffURL            string            `json:"diff_url"`
-	PatchURL           string            `json:"patch_url"`
-	IssueURL           string            `json:"issue_url"`
-	CommitsURL         string            `json:"commits_url"`
-	ReviewCommentsURL  string            `json:"review_comments_url"`
-	ReviewCommentURL   string            `json:"review_comment_url"`
-	CommentsURL        string            `json:"comments_url"`
-	StatusesURL        string            `json:"statuses_url"`
-	Number             int               `json:"number"`
-	State              string            `json:"state"`
-	Locked             bool              `json:"locked"`
-	Title              string            `json:"title"`
-	User               userJSON          `json:"user"`
-	Body               *string           `json:"body"`
-	Labels             []labelJSON       `json:"labels"`
-	Milestone          *milestoneJSON    `json:"milestone"`
-	ActiveLockReason   *string           `json:"active_lock_reason"`
-	CreatedAt          string            `json:"created_at"`
-	UpdatedAt          string            `json:"updated_at"`
-	ClosedAt           *string           `json:"closed_at"`
-	MergedAt           *string           `json:"merged_at"`
-	MergeCommitSHA     *string           `json:"merge_commit_sha"`
-	Assignee           *userJSON         `json:"assignee"`
-	Assignees          []userJSON        `json:"assignees"`
-	RequestedReviewers []userJSON        `json:"requested_reviewers"`
-	RequestedTeams     []teamJSON        `json:"requested_teams"`
-	Head               pullBranchJSON    `json:"head"`
-	Base               pullBranchJSON    `json:"base"`
-	Links              pullLinksJSON     `json:"_links"`
-	AuthorAssociation  string            `json:"author_association"`
-	AutoMerge          *json.RawMessage  `json:"auto_merge"`
-	Draft              bool              `json:"draft"`
-	*pullDetailsJSON                     // only in a single pull request
+	URL                string           `json:"url"`
+	ID                 int              `json:"id"`
+	NodeID             string           `json:"node_id"`
+	HTMLURL            string           `json:"html_url"`
+	DiffURL            string           `json:"diff_url"`
+	PatchURL           string           `json:"patch_url"`
+	IssueURL           string           `json:"issue_url"`
+	CommitsURL         string           `json:"commits_url"`
+	ReviewCommentsURL  string           `json:"review_comments_url"`
+	ReviewCommentURL   string           `json:"review_comment_url"`
+	CommentsURL        string           `json:"comments_url"`
+	StatusesURL        string           `json:"statuses_url"`
+	Number             int              `json:"number"`
+	State              string           `json:"state"`
+	Locked             bool             `json:"locked"`
+	Title              string           `json:"title"`
+	User               userJSON         `json:"user"`
+	Body               *string          `json:"body"`
+	Labels             []labelJSON      `json:"labels"`
+	Milestone          *milestoneJSON   `json:"milestone"`
+	ActiveLockReason   *string          `json:"active_lock_reason"`
+	CreatedAt          string           `json:"created_at"`
+	UpdatedAt          string           `json:"updated_at"`
+	ClosedAt           *string          `json:"closed_at"`
+	MergedAt           *string          `json:"merged_at"`
+	MergeCommitSHA     *string          `json:"merge_commit_sha"`
+	Assignee           *userJSON        `json:"assignee"`
+	Assignees          []userJSON       `json:"assignees"`
+	RequestedReviewers []userJSON       `json:"requested_reviewers"`
+	RequestedTeams     []teamJSON       `json:"requested_teams"`
+	Head               pullBranchJSON   `json:"head"`
+	Base               pullBranchJSON   `json:"base"`
+	Links              pullLinksJSON    `json:"_links"`
+	AuthorAssociation  string           `json:"author_association"`
+	AutoMerge          *json.RawMessage `json:"auto_merge"`
+	Draft              bool             `json:"draft"`
+	*pullDetailsJSON                    // only in a single pull request
 }
 
 // pullDetailsJSON are the fields only a single pull request has.

@@ -14,12 +14,12 @@ import (
 // resolved through GraphQL (graphql.go).
 
 const (
-	reviewRequestsDoc  = "https://docs.github.com/rest/pulls/review-requests"
-	updateBranchDoc    = pullsDoc + "#update-a-pull-request-branch"
-	reviewCommentsDoc  = "https://docs.github.com/rest/pulls/comments"
-	createReviewCommentDoc   = reviewCommentsDoc + "#create-a-review-comment-for-a-pull-request"
-	replyToCommentDoc  = reviewCommentsDoc + "#create-a-reply-for-a-review-comment"
-	notCollaboratorFmt = "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the %s/%s repository."
+	reviewRequestsDoc      = "https://docs.github.com/rest/pulls/review-requests"
+	updateBranchDoc        = pullsDoc + "#update-a-pull-request-branch"
+	reviewCommentsDoc      = "https://docs.github.com/rest/pulls/comments"
+	createReviewCommentDoc = reviewCommentsDoc + "#create-a-review-comment-for-a-pull-request"
+	replyToCommentDoc      = reviewCommentsDoc + "#create-a-reply-for-a-review-comment"
+	notCollaboratorFmt     = "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the %s/%s repository."
 )
 
 // requestedJSON renders the users asked for a review. The caller holds s.mu.
