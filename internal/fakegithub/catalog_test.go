@@ -100,11 +100,11 @@ func TestReviewCommentsThreadsAndReplies(t *testing.T) {
 	vars := map[string]any{"owner": "octocat", "name": "hello", "number": 1}
 	got := gql(t, h, threads, vars)
 	wantThreads := map[string]any{
-		"data.repository.pullRequest.reviewThreads.totalCount":                     1.0,
-		"data.repository.pullRequest.reviewThreads.nodes.0.isResolved":             false,
-		"data.repository.pullRequest.reviewThreads.nodes.0.isOutdated":             false,
-		"data.repository.pullRequest.reviewThreads.nodes.0.startLine":              1.0,
-		"data.repository.pullRequest.reviewThreads.nodes.0.comments.totalCount":    3.0,
+		"data.repository.pullRequest.reviewThreads.totalCount":                    1.0,
+		"data.repository.pullRequest.reviewThreads.nodes.0.isResolved":            false,
+		"data.repository.pullRequest.reviewThreads.nodes.0.isOutdated":            false,
+		"data.repository.pullRequest.reviewThreads.nodes.0.startLine":             1.0,
+		"data.repository.pullRequest.reviewThreads.nodes.0.comments.totalCount":   3.0,
 		"data.repository.pullRequest.reviewThreads.nodes.0.comments.nodes.2.body": "Thanks.",
 	}
 	if diff := cmp.Diff(wantThreads, pick(got, keysOf(wantThreads)...)); diff != "" {
