@@ -301,7 +301,7 @@ var ErrReadOnly = errors.New("ghmcp runs in read-only mode (--read-only), so it 
 type readOnlyGuard struct{ next http.RoundTripper }
 
 func (t readOnlyGuard) RoundTrip(req *http.Request) (*http.Response, error) {
-	if ratelimit.IsWrite(req.Method) {
+	if ratelimit.IsWriteRequest(req) {
 		if req.Body != nil {
 			req.Body.Close()
 		}

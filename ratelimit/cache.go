@@ -112,7 +112,7 @@ func (t *cacheTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r := reportFrom(req.Context()); r != nil {
 		r.Cache = c.Stats()
 	}
-	if IsWrite(req.Method) {
+	if IsWriteRequest(req) {
 		c.invalidate(req.URL.Path)
 		resp, err := t.next.RoundTrip(req)
 		// Again: a read that crossed the write may have kept the old state.

@@ -32,6 +32,9 @@ func (e *LimitError) Error() string {
 	case KindSecondary:
 		return fmt.Sprintf("GitHub's secondary rate limit is in force; requests are paused until %s (in %s). Retry after that time, and make fewer calls at once", when, wait)
 	case KindPoints:
+		if e.Resource == ResourceGraphQL {
+			return fmt.Sprintf("GitHub's budget of GraphQL points per minute is spent (queries cost 1, mutations 5); it frees up at %s (in %s). Retry after that time, and make fewer calls", when, wait)
+		}
 		return fmt.Sprintf("GitHub's budget of points per minute is spent (reads cost 1, writes 5); it frees up at %s (in %s). Retry after that time, and make fewer calls", when, wait)
 	case KindContent:
 		return fmt.Sprintf("GitHub's content-creation limit is reached (80 a minute, 500 an hour); the next creation is allowed at %s (in %s). Retry after that time", when, wait)

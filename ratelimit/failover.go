@@ -143,6 +143,7 @@ func conservative(l Limits) Limits {
 	}
 	l.MaxConcurrent = quarter(l.MaxConcurrent)
 	l.PointsPerMinute = quarter(l.PointsPerMinute)
+	l.GraphQLPointsPerMinute = quarter(l.GraphQLPointsPerMinute)
 	l.ContentPerMinute = quarter(l.ContentPerMinute)
 	l.ContentPerHour = quarter(l.ContentPerHour)
 	l.WriteSpacing *= 2

@@ -53,6 +53,10 @@ type Config struct {
 	// PointsPerMinute is GitHub's secondary budget of REST points (GET,
 	// HEAD, OPTIONS cost 1, writes 5). A negative value means not enforced.
 	PointsPerMinute int
+	// GraphQLPointsPerMinute is GitHub's secondary budget of GraphQL
+	// points, kept apart from REST's (a query costs 1, a mutation 5).
+	// A negative value means not enforced.
+	GraphQLPointsPerMinute int
 	// ContentPerMinute and ContentPerHour bound content-creating requests
 	// (see CreatesContent). A negative value means not enforced.
 	ContentPerMinute int
@@ -70,21 +74,22 @@ type Config struct {
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{
-		MaxWait:          30 * time.Second,
-		MaxRetries:       3,
-		RetryInitial:     500 * time.Millisecond,
-		RetryMax:         8 * time.Second,
-		SecondaryInitial: time.Minute,
-		SecondaryMax:     16 * time.Minute,
-		MaxConcurrent:    8,
-		WriteSpacing:     time.Second,
-		ResetBuffer:      time.Second,
-		AttemptTimeout:   time.Minute,
-		PointsPerMinute:  900,
-		ContentPerMinute: 80,
-		ContentPerHour:   500,
-		LeaseTTL:         15 * time.Second,
-		PollInterval:     25 * time.Millisecond,
+		MaxWait:                30 * time.Second,
+		MaxRetries:             3,
+		RetryInitial:           500 * time.Millisecond,
+		RetryMax:               8 * time.Second,
+		SecondaryInitial:       time.Minute,
+		SecondaryMax:           16 * time.Minute,
+		MaxConcurrent:          8,
+		WriteSpacing:           time.Second,
+		ResetBuffer:            time.Second,
+		AttemptTimeout:         time.Minute,
+		PointsPerMinute:        900,
+		GraphQLPointsPerMinute: 2000,
+		ContentPerMinute:       80,
+		ContentPerHour:         500,
+		LeaseTTL:               15 * time.Second,
+		PollInterval:           25 * time.Millisecond,
 	}
 }
 
@@ -125,6 +130,7 @@ func (c Config) withDefaults() Config {
 	orNoneD(&c.ResetBuffer, d.ResetBuffer)
 	pos(&c.AttemptTimeout, d.AttemptTimeout)
 	orNone(&c.PointsPerMinute, d.PointsPerMinute)
+	orNone(&c.GraphQLPointsPerMinute, d.GraphQLPointsPerMinute)
 	orNone(&c.ContentPerMinute, d.ContentPerMinute)
 	orNone(&c.ContentPerHour, d.ContentPerHour)
 	pos(&c.LeaseTTL, d.LeaseTTL)
@@ -135,15 +141,16 @@ func (c Config) withDefaults() Config {
 // limits returns the rules the store enforces.
 func (c Config) limits() Limits {
 	return Limits{
-		MaxConcurrent:    c.MaxConcurrent,
-		WriteSpacing:     c.WriteSpacing,
-		PointsPerMinute:  c.PointsPerMinute,
-		ContentPerMinute: c.ContentPerMinute,
-		ContentPerHour:   c.ContentPerHour,
-		ResetBuffer:      c.ResetBuffer,
-		SecondaryInitial: c.SecondaryInitial,
-		SecondaryMax:     c.SecondaryMax,
-		LeaseTTL:         c.LeaseTTL,
+		MaxConcurrent:          c.MaxConcurrent,
+		WriteSpacing:           c.WriteSpacing,
+		PointsPerMinute:        c.PointsPerMinute,
+		GraphQLPointsPerMinute: c.GraphQLPointsPerMinute,
+		ContentPerMinute:       c.ContentPerMinute,
+		ContentPerHour:         c.ContentPerHour,
+		ResetBuffer:            c.ResetBuffer,
+		SecondaryInitial:       c.SecondaryInitial,
+		SecondaryMax:           c.SecondaryMax,
+		LeaseTTL:               c.LeaseTTL,
 	}
 }
 
@@ -171,8 +178,9 @@ type Limiter struct {
 	dispatching bool
 	again       bool
 
-	mu    sync.Mutex
-	stats Stats
+	mu      sync.Mutex
+	stats   Stats
+	graphql GraphQLUsage
 }
 
 // Stats counts what the limiter did, for visibility and tests.

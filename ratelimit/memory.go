@@ -25,6 +25,7 @@ type MemoryStore struct {
 	streak      int // secondary limits in a row
 	budgets     map[string]Budget
 	points      window
+	gqlPoints   window // GraphQL's points, apart from REST's
 	contentMin  window
 	contentHour window
 }
@@ -41,6 +42,7 @@ func NewMemoryStore(clock Clock) *MemoryStore {
 		inFlight:    map[string]int{},
 		budgets:     map[string]Budget{},
 		points:      newWindow(time.Second, time.Minute),
+		gqlPoints:   newWindow(time.Second, time.Minute),
 		contentMin:  newWindow(time.Second, time.Minute),
 		contentHour: newWindow(time.Minute, time.Hour),
 	}
@@ -76,7 +78,11 @@ func (s *MemoryStore) Acquire(_ context.Context, t Ticket, lim Limits) (Grant, e
 			consider(ReasonPrimary, until.Sub(now))
 		}
 	}
-	consider(ReasonPoints, s.points.wait(now, t.Points, lim.PointsPerMinute))
+	points, ppm, why := &s.points, lim.PointsPerMinute, ReasonPoints
+	if t.GraphQL {
+		points, ppm, why = &s.gqlPoints, lim.GraphQLPointsPerMinute, ReasonGraphQLPoints
+	}
+	consider(why, points.wait(now, t.Points, ppm))
 	if t.Content {
 		consider(ReasonContentHour, s.contentHour.wait(now, 1, lim.ContentPerHour))
 		consider(ReasonContentMinute, s.contentMin.wait(now, 1, lim.ContentPerMinute))
@@ -106,7 +112,7 @@ func (s *MemoryStore) Acquire(_ context.Context, t Ticket, lim Limits) (Grant, e
 		s.writer = l.ID
 		s.lastWrite = now
 	}
-	s.points.add(now, t.Points)
+	points.add(now, t.Points)
 	if t.Content {
 		s.contentMin.add(now, 1)
 		s.contentHour.add(now, 1)
@@ -206,6 +212,7 @@ func (s *MemoryStore) State(context.Context) (StoreState, error) {
 		Healthy:           true,
 		InFlight:          len(s.leases),
 		PointsUsed:        s.points.used(now),
+		GraphQLPointsUsed: s.gqlPoints.used(now),
 		ContentLastMinute: s.contentMin.used(now),
 		ContentLastHour:   s.contentHour.used(now),
 		Budgets:           make([]Budget, 0, len(s.budgets)),

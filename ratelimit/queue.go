@@ -18,8 +18,9 @@ import (
 // concurrency cap) stops the walk, so nobody behind it overtakes it. A
 // request blocked by a limit that binds only its kind (the write turn and
 // spacing, the content budget: writes; a spent primary budget: its
-// resource) blocks the rest of its kind only, so that a read is not held
-// back a second by the write spacing.
+// resource; GraphQL's points budget: GraphQL requests) blocks the rest of
+// its kind only, so that a read is not held back a second by the write
+// spacing.
 //
 // Only the first blocked request of a kind sleeps on a timer (to its
 // limit's known end, or a poll interval when the holder may be another
@@ -249,13 +250,13 @@ func (l *Limiter) kick() {
 // dispatch asks the store to admit the waiters ws in order; see the top of
 // this file for who may overtake whom.
 func (l *Limiter) dispatch(ws []*waiter) {
-	writesBlocked := false
+	writesBlocked, graphqlBlocked := false, false
 	var resourceBlocked map[string]bool
 	for _, w := range ws {
 		l.qmu.Lock()
 		state := w.state
 		l.qmu.Unlock()
-		if state != queued || (w.ticket.Write && writesBlocked) || resourceBlocked[w.ticket.Resource] {
+		if state != queued || (w.ticket.Write && writesBlocked) || (w.ticket.GraphQL && graphqlBlocked) || resourceBlocked[w.ticket.Resource] {
 			continue
 		}
 		g, err := l.store.Acquire(context.Background(), w.ticket, l.lim)
@@ -301,6 +302,8 @@ func (l *Limiter) dispatch(ws []*waiter) {
 			resourceBlocked[w.ticket.Resource] = true
 		case ReasonWriteInFlight, ReasonWriteSpacing, ReasonContentMinute, ReasonContentHour:
 			writesBlocked = true
+		case ReasonGraphQLPoints:
+			graphqlBlocked = true // REST has its own points
 		default:
 			return // the pause, the points, the cap: nobody behind may pass
 		}
@@ -328,7 +331,7 @@ func failFastKind(reason string) string {
 		return KindSecondary
 	case ReasonPrimary:
 		return KindPrimary
-	case ReasonPoints:
+	case ReasonPoints, ReasonGraphQLPoints:
 		return KindPoints
 	case ReasonContentMinute, ReasonContentHour:
 		return KindContent

@@ -28,14 +28,21 @@ type Report struct {
 	// Budgets are the primary budgets as the store knows them.
 	Budgets []Budget `json:"budgets"`
 	// The secondary budgets: used in the sliding window, and the limit.
-	PointsUsed        int        `json:"points_used"`
-	PointsPerMinute   int        `json:"points_per_minute"`
-	ContentLastMinute int        `json:"content_last_minute"`
-	ContentPerMinute  int        `json:"content_per_minute"`
-	ContentLastHour   int        `json:"content_last_hour"`
-	ContentPerHour    int        `json:"content_per_hour"`
-	Stats             Stats      `json:"stats"`
-	Cache             CacheStats `json:"cache"`
+	PointsUsed      int `json:"points_used"`
+	PointsPerMinute int `json:"points_per_minute"`
+	// GraphQL's secondary budget, apart from REST's: points used in the
+	// sliding minute (a query 1, a mutation 5) and the limit.
+	GraphQLPointsUsed      int `json:"graphql_points_used"`
+	GraphQLPointsPerMinute int `json:"graphql_points_per_minute"`
+	// GraphQL is what GraphQL answers said of their cost; GraphQL's
+	// primary budget is the "graphql" entry of Budgets.
+	GraphQL           GraphQLUsage `json:"graphql"`
+	ContentLastMinute int          `json:"content_last_minute"`
+	ContentPerMinute  int          `json:"content_per_minute"`
+	ContentLastHour   int          `json:"content_last_hour"`
+	ContentPerHour    int          `json:"content_per_hour"`
+	Stats             Stats        `json:"stats"`
+	Cache             CacheStats   `json:"cache"`
 }
 
 type reportKey struct{}
@@ -61,6 +68,8 @@ func (l *Limiter) fillReport(r *Report) {
 	r.SharedInFlight, r.MaxConcurrent = st.InFlight, l.cfg.MaxConcurrent
 	r.PausedUntil, r.Budgets = st.PausedUntil, st.Budgets
 	r.PointsUsed, r.PointsPerMinute = st.PointsUsed, l.cfg.PointsPerMinute
+	r.GraphQLPointsUsed, r.GraphQLPointsPerMinute = st.GraphQLPointsUsed, l.cfg.GraphQLPointsPerMinute
+	r.GraphQL = l.GraphQL()
 	r.ContentLastMinute, r.ContentPerMinute = st.ContentLastMinute, l.cfg.ContentPerMinute
 	r.ContentLastHour, r.ContentPerHour = st.ContentLastHour, l.cfg.ContentPerHour
 }

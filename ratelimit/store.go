@@ -39,15 +39,22 @@ type Ticket struct {
 	Resource string
 	// Write requests are sent one at a time, spaced by WriteSpacing.
 	Write bool
-	// Points is its cost in the points-per-minute budget.
+	// Points is its cost in the points-per-minute budget: REST's, or
+	// GraphQL's when GraphQL is set (GitHub keeps the two apart).
 	Points int
+	// GraphQL marks a request to the GraphQL endpoint: its Points count
+	// against Limits.GraphQLPointsPerMinute.
+	GraphQL bool
 	// Content marks a content-creating request (see CreatesContent).
 	Content bool
 }
 
-// TicketFor returns the ticket of a request.
+// TicketFor returns the ticket of a request. Every POST to the GraphQL
+// endpoint is taken for a mutation (a write: 5 points, one at a time,
+// never retried) unless it is marked a query: see TicketForRequest.
 func TicketFor(method, path string) Ticket {
 	t := Ticket{Resource: ResourceFor(path), Write: IsWrite(method), Points: PointsFor(method), Content: CreatesContent(method, path)}
+	t.GraphQL = t.Resource == ResourceGraphQL
 	if strings.TrimPrefix(path, "/api/v3") == "/rate_limit" {
 		// GitHub does not count asking how much is left; a spent budget
 		// must not stop us from asking when it resets.
@@ -60,14 +67,17 @@ func TicketFor(method, path string) Ticket {
 // with every call, so that a store shared by processes enforces each
 // caller's own settings against the shared counts.
 type Limits struct {
-	MaxConcurrent    int
-	WriteSpacing     time.Duration
-	PointsPerMinute  int // 0: not enforced
-	ContentPerMinute int // 0: not enforced
-	ContentPerHour   int // 0: not enforced
-	ResetBuffer      time.Duration
-	SecondaryInitial time.Duration
-	SecondaryMax     time.Duration
+	MaxConcurrent   int
+	WriteSpacing    time.Duration
+	PointsPerMinute int // 0: not enforced
+	// GraphQLPointsPerMinute is GraphQL's own secondary budget. 0: not
+	// enforced.
+	GraphQLPointsPerMinute int
+	ContentPerMinute       int // 0: not enforced
+	ContentPerHour         int // 0: not enforced
+	ResetBuffer            time.Duration
+	SecondaryInitial       time.Duration
+	SecondaryMax           time.Duration
 	// LeaseTTL is how long a lease outlives a process that died holding it.
 	LeaseTTL time.Duration
 }
@@ -85,6 +95,7 @@ const (
 	ReasonPaused        = "secondary rate limit pause"
 	ReasonPrimary       = "primary rate limit"
 	ReasonPoints        = "points per minute"
+	ReasonGraphQLPoints = "GraphQL points per minute"
 	ReasonContentMinute = "content creations per minute"
 	ReasonContentHour   = "content creations per hour"
 	ReasonWriteInFlight = "another write in flight"
@@ -139,16 +150,19 @@ type StoreState struct {
 	Kind    string `json:"kind"`
 	Healthy bool   `json:"healthy"`
 	// InFlight counts leases held by every process sharing the store.
-	InFlight          int       `json:"in_flight"`
-	PausedUntil       time.Time `json:"paused_until"`
-	PointsUsed        int       `json:"points_used"`
-	ContentLastMinute int       `json:"content_last_minute"`
-	ContentLastHour   int       `json:"content_last_hour"`
-	Budgets           []Budget  `json:"budgets"`
+	InFlight    int       `json:"in_flight"`
+	PausedUntil time.Time `json:"paused_until"`
+	PointsUsed  int       `json:"points_used"`
+	// GraphQLPointsUsed is the GraphQL secondary window's count.
+	GraphQLPointsUsed int      `json:"graphql_points_used"`
+	ContentLastMinute int      `json:"content_last_minute"`
+	ContentLastHour   int      `json:"content_last_hour"`
+	Budgets           []Budget `json:"budgets"`
 }
 
 // PointsFor returns a request's cost in GitHub's points-per-minute
-// secondary limit: 1 for GET, HEAD and OPTIONS, 5 for writes.
+// secondary limit: 1 for GET, HEAD and OPTIONS, 5 for writes. GraphQL's
+// own budget has the same costs: 1 for a query, 5 for a mutation.
 func PointsFor(method string) int {
 	if IsWrite(method) {
 		return 5
@@ -163,10 +177,13 @@ func PointsFor(method string) int {
 // except GraphQL queries and markdown rendering, and the PUTs that make a
 // commit (file contents, merges).
 func CreatesContent(method, path string) bool {
+	if ResourceFor(path) == ResourceGraphQL {
+		return false
+	}
 	path = strings.TrimPrefix(path, "/api/v3")
 	switch method {
 	case http.MethodPost:
-		return path != "/graphql" && !strings.HasPrefix(path, "/markdown")
+		return !strings.HasPrefix(path, "/markdown")
 	case http.MethodPut:
 		return strings.Contains(path, "/contents/") || strings.HasSuffix(path, "/merge")
 	}

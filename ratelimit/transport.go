@@ -47,7 +47,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r := reportFrom(ctx); r != nil {
 		l.fillReport(r)
 	}
-	ticket := TicketFor(req.Method, req.URL.Path)
+	ticket := TicketForRequest(req)
 	seq := l.seq.Add(1)
 	var retry *backoff.ExponentialBackOff // made on the first 5xx or network retry
 

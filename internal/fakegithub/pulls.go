@@ -59,6 +59,9 @@ type Pull struct {
 type pullRepo struct {
 	branches map[string]*branchState
 	pulls    map[int]*pullState // by number
+	// CI by commit SHA (checks.go).
+	checkRuns map[string][]*checkRunState
+	statuses  map[string][]*statusState
 }
 
 // branchState is a branch: its commits, oldest first (the first is where
@@ -66,6 +69,9 @@ type pullRepo struct {
 type branchState struct {
 	commits []string
 	files   []FileChange
+	// baseMerged is the base head last merged in by update-branch; empty
+	// while the branch holds only the base as it left it.
+	baseMerged string
 }
 
 func (b *branchState) head() string { return b.commits[len(b.commits)-1] }
@@ -85,6 +91,8 @@ type pullState struct {
 	finalHead           string // the head when it was closed or merged
 	reviews             []*reviewState
 	comments            []*reviewCommentState
+	requested           []string // logins asked for a review (pulls_more.go)
+	requestedTeams      []string // team slugs asked for a review
 }
 
 // reviewState is a submitted (or pending) review.
@@ -107,6 +115,11 @@ type reviewCommentState struct {
 	commit       string
 	hunk         string
 	created      time.Time
+	// Multi-line comments and threads (pulls_more.go, graphql.go).
+	startLine  int    // 0: a single-line comment
+	startSide  string // side of startLine
+	inReplyTo  int    // the thread's first comment; 0 for a first comment
+	resolvedBy string // on a thread's first comment: who resolved it
 }
 
 // pullError is one entry of a 422's "errors" list, with the message GitHub
@@ -881,43 +894,43 @@ type pullLinksJSON struct {
 // pullJSON is GitHub's "pull request"; in lists ("pull request simple")
 // the details are left out.
 type pullJSON struct {
-	URL                string            `json:"url"`
-	ID                 int               `json:"id"`
-	NodeID             string            `json:"node_id"`
-	HTMLURL            string            `json:"html_url"`
-	DiffURL            string            `json:"diff_url"`
-	PatchURL           string            `json:"patch_url"`
-	IssueURL           string            `json:"issue_url"`
-	CommitsURL         string            `json:"commits_url"`
-	ReviewCommentsURL  string            `json:"review_comments_url"`
-	ReviewCommentURL   string            `json:"review_comment_url"`
-	CommentsURL        string            `json:"comments_url"`
-	StatusesURL        string            `json:"statuses_url"`
-	Number             int               `json:"number"`
-	State              string            `json:"state"`
-	Locked             bool              `json:"locked"`
-	Title              string            `json:"title"`
-	User               userJSON          `json:"user"`
-	Body               *string           `json:"body"`
-	Labels             []labelJSON       `json:"labels"`
-	Milestone          *milestoneJSON    `json:"milestone"`
-	ActiveLockReason   *string           `json:"active_lock_reason"`
-	CreatedAt          string            `json:"created_at"`
-	UpdatedAt          string            `json:"updated_at"`
-	ClosedAt           *string           `json:"closed_at"`
-	MergedAt           *string           `json:"merged_at"`
-	MergeCommitSHA     *string           `json:"merge_commit_sha"`
-	Assignee           *userJSON         `json:"assignee"`
-	Assignees          []userJSON        `json:"assignees"`
-	RequestedReviewers []userJSON        `json:"requested_reviewers"`
-	RequestedTeams     []json.RawMessage `json:"requested_teams"`
-	Head               pullBranchJSON    `json:"head"`
-	Base               pullBranchJSON    `json:"base"`
-	Links              pullLinksJSON     `json:"_links"`
-	AuthorAssociation  string            `json:"author_association"`
-	AutoMerge          *json.RawMessage  `json:"auto_merge"`
-	Draft              bool              `json:"draft"`
-	*pullDetailsJSON                     // only in a single pull request
+	URL                string           `json:"url"`
+	ID                 int              `json:"id"`
+	NodeID             string           `json:"node_id"`
+	HTMLURL            string           `json:"html_url"`
+	DiffURL            string           `json:"diff_url"`
+	PatchURL           string           `json:"patch_url"`
+	IssueURL           string           `json:"issue_url"`
+	CommitsURL         string           `json:"commits_url"`
+	ReviewCommentsURL  string           `json:"review_comments_url"`
+	ReviewCommentURL   string           `json:"review_comment_url"`
+	CommentsURL        string           `json:"comments_url"`
+	StatusesURL        string           `json:"statuses_url"`
+	Number             int              `json:"number"`
+	State              string           `json:"state"`
+	Locked             bool             `json:"locked"`
+	Title              string           `json:"title"`
+	User               userJSON         `json:"user"`
+	Body               *string          `json:"body"`
+	Labels             []labelJSON      `json:"labels"`
+	Milestone          *milestoneJSON   `json:"milestone"`
+	ActiveLockReason   *string          `json:"active_lock_reason"`
+	CreatedAt          string           `json:"created_at"`
+	UpdatedAt          string           `json:"updated_at"`
+	ClosedAt           *string          `json:"closed_at"`
+	MergedAt           *string          `json:"merged_at"`
+	MergeCommitSHA     *string          `json:"merge_commit_sha"`
+	Assignee           *userJSON        `json:"assignee"`
+	Assignees          []userJSON       `json:"assignees"`
+	RequestedReviewers []userJSON       `json:"requested_reviewers"`
+	RequestedTeams     []teamJSON       `json:"requested_teams"`
+	Head               pullBranchJSON   `json:"head"`
+	Base               pullBranchJSON   `json:"base"`
+	Links              pullLinksJSON    `json:"_links"`
+	AuthorAssociation  string           `json:"author_association"`
+	AutoMerge          *json.RawMessage `json:"auto_merge"`
+	Draft              bool             `json:"draft"`
+	*pullDetailsJSON                    // only in a single pull request
 }
 
 // pullDetailsJSON are the fields only a single pull request has.
@@ -970,8 +983,8 @@ func (s *Server) pullJSON(repo *repoState, pr *pullRepo, p *pullState, full bool
 		CreatedAt:          timestamp(p.issue.created),
 		UpdatedAt:          timestamp(p.updated),
 		Assignees:          []userJSON{},
-		RequestedReviewers: []userJSON{},
-		RequestedTeams:     []json.RawMessage{},
+		RequestedReviewers: s.requestedJSON(p),
+		RequestedTeams:     teamsJSON(repo, p.requestedTeams),
 		Head:               pullBranchJSON{Label: repo.Owner + ":" + p.head, Ref: p.head, SHA: head, User: owner, Repo: rj},
 		Base:               pullBranchJSON{Label: repo.Owner + ":" + p.base, Ref: p.base, SHA: pr.branches[p.base].head(), User: owner, Repo: rj},
 		Links: pullLinksJSON{
@@ -1141,6 +1154,7 @@ type reviewCommentJSON struct {
 	OriginalPosition  int           `json:"original_position"`
 	Position          int           `json:"position"`
 	SubjectType       string        `json:"subject_type"`
+	InReplyToID       *int          `json:"in_reply_to_id,omitempty"`
 }
 
 // reviewCommentJSON renders a review comment. The caller holds s.mu.
@@ -1173,6 +1187,12 @@ func (s *Server) reviewCommentJSON(repo *repoState, p *pullState, c *reviewComme
 		OriginalPosition:    position,
 		Position:            position,
 		SubjectType:         "line",
+	}
+	if c.startLine > 0 {
+		j.StartLine, j.OriginalStartLine, j.StartSide = ptr(c.startLine), ptr(c.startLine), ptr(c.startSide)
+	}
+	if c.inReplyTo > 0 {
+		j.InReplyToID = ptr(c.inReplyTo)
 	}
 	j.Links.Self, j.Links.HTML, j.Links.PullRequest = hrefJSON{u}, hrefJSON{html}, hrefJSON{pullURL}
 	return j

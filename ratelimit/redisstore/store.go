@@ -85,7 +85,7 @@ type Store struct {
 type keys struct {
 	prefix                                    string
 	state, slots, writer, points, cmin, chour string
-	resources                                 string
+	gqlPoints, resources                      string
 }
 
 func (k keys) budget(resource string) string { return k.prefix + "budget:" + resource }
@@ -122,7 +122,7 @@ func New(opts Options) (*Store, error) {
 	rand.Read(id[:])
 	s := &Store{
 		rdb:   redis.NewClient(ro),
-		keys:  keys{prefix: p, state: p + "state", slots: p + "slots", writer: p + "writer", points: p + "points", cmin: p + "content:minute", chour: p + "content:hour", resources: p + "resources"},
+		keys:  keys{prefix: p, state: p + "state", slots: p + "slots", writer: p + "writer", points: p + "points", gqlPoints: p + "points:graphql", cmin: p + "content:minute", chour: p + "content:hour", resources: p + "resources"},
 		clock: opts.Clock,
 		log:   logger,
 		idPfx: hex.EncodeToString(id[:]) + "-",
@@ -185,10 +185,16 @@ func (s *Store) Acquire(ctx context.Context, t ratelimit.Ticket, lim ratelimit.L
 	}
 	id := s.idPfx + strconv.FormatUint(s.seq.Add(1), 36)
 	k := s.keys
+	// GraphQL's points are a window of their own, under their own limit;
+	// the script is the same.
+	points, ppm := k.points, lim.PointsPerMinute
+	if t.GraphQL {
+		points, ppm = k.gqlPoints, lim.GraphQLPointsPerMinute
+	}
 	res, err := acquireScript.Run(ctx, s.rdb,
-		[]string{k.state, k.slots, k.writer, k.points, k.cmin, k.chour, k.budget(t.Resource)},
+		[]string{k.state, k.slots, k.writer, points, k.cmin, k.chour, k.budget(t.Resource)},
 		s.now(), id, t.Resource, b01(t.Write), t.Points, b01(t.Content), lim.MaxConcurrent,
-		ms(lim.WriteSpacing), lim.PointsPerMinute, lim.ContentPerMinute, lim.ContentPerHour,
+		ms(lim.WriteSpacing), ppm, lim.ContentPerMinute, lim.ContentPerHour,
 		ms(lim.ResetBuffer), ms(lim.LeaseTTL),
 	).Slice()
 	if err != nil {
@@ -205,6 +211,9 @@ func (s *Store) Acquire(ctx context.Context, t ratelimit.Ticket, lim ratelimit.L
 		return ratelimit.Grant{}, fmt.Errorf("redis acquire: unexpected answer %v", res)
 	}
 	reason, _ := res[1].(string)
+	if t.GraphQL && reason == ratelimit.ReasonPoints {
+		reason = ratelimit.ReasonGraphQLPoints
+	}
 	wait, _ := res[2].(int64)
 	shared, _ := res[3].(int64)
 	return ratelimit.Grant{Reason: reason, Wait: max(time.Duration(wait)*time.Millisecond, 0), Shared: shared == 1}, nil
@@ -265,14 +274,14 @@ func (s *Store) State(ctx context.Context) (ratelimit.StoreState, error) {
 	if err != nil {
 		return ratelimit.StoreState{}, fmt.Errorf("redis state: %w", err)
 	}
-	keys := []string{k.state, k.slots, k.points, k.cmin, k.chour}
+	keys := []string{k.state, k.slots, k.points, k.cmin, k.chour, k.gqlPoints}
 	args := []any{s.now()}
 	for _, n := range names {
 		keys = append(keys, k.budget(n))
 		args = append(args, n)
 	}
 	res, err := stateScript.Run(ctx, s.rdb, keys, args...).Slice()
-	if err != nil || len(res) < 5 {
+	if err != nil || len(res) < 6 {
 		return ratelimit.StoreState{}, fmt.Errorf("redis state: %v %w", res, err)
 	}
 	num := func(v any) int64 { n, _ := v.(int64); return n }
@@ -284,12 +293,13 @@ func (s *Store) State(ctx context.Context) (ratelimit.StoreState, error) {
 		PointsUsed:        int(num(res[2])),
 		ContentLastMinute: int(num(res[3])),
 		ContentLastHour:   int(num(res[4])),
+		GraphQLPointsUsed: int(num(res[5])),
 		Budgets:           []ratelimit.Budget{},
 	}
 	if left := num(res[0]); left > 0 {
 		st.PausedUntil = now.Add(time.Duration(left) * time.Millisecond)
 	}
-	for i := 5; i+4 < len(res); i += 5 {
+	for i := 6; i+4 < len(res); i += 5 {
 		name, _ := res[i].(string)
 		st.Budgets = append(st.Budgets, ratelimit.Budget{
 			Resource:  name,

@@ -70,6 +70,8 @@ var (
 	search  = ratelimit.Ticket{Resource: "search", Points: 1}
 	write   = ratelimit.Ticket{Resource: "core", Write: true, Points: 5}
 	creates = ratelimit.Ticket{Resource: "core", Write: true, Points: 5, Content: true}
+	query   = ratelimit.Ticket{Resource: "graphql", Points: 1, GraphQL: true}
+	mutate  = ratelimit.Ticket{Resource: "graphql", Write: true, Points: 5, GraphQL: true}
 )
 
 // Run runs the suite.
@@ -81,6 +83,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"the concurrency cap holds a slot until a release", testConcurrency},
 		{"writes go one at a time, spaced from the end of the last", testWrites},
 		{"the points budget counts 1 per read and 5 per write in a sliding minute", testPoints},
+		{"GraphQL's points are a budget of their own, apart from REST's", testGraphQLPoints},
 		{"the content budget counts per minute and per hour", testContent},
 		{"a spent primary budget holds its resource back until the reset", testPrimary},
 		{"answers arriving out of order do not raise a budget", testOutOfOrder},
@@ -194,6 +197,28 @@ func testPoints(t *testing.T, f *fixture) {
 		f.admit(read)
 	}
 	f.refused(read, ratelimit.ReasonPoints, 10*time.Second)
+}
+
+func testGraphQLPoints(t *testing.T, f *fixture) {
+	f.lim.MaxConcurrent = 100
+	f.lim.WriteSpacing = 0
+	f.lim.GraphQLPointsPerMinute = 8
+	for range 12 {
+		f.admit(read) // REST's 12 of 12
+	}
+	f.refused(read, ratelimit.ReasonPoints, time.Minute+time.Second)
+	f.admit(query)
+	f.admit(query)
+	f.release(f.admit(mutate), ratelimit.Outcome{}) // GraphQL's 7 of 8
+	f.refused(mutate, ratelimit.ReasonGraphQLPoints, time.Minute+time.Second)
+	f.admit(query) // 8 of 8
+	f.refused(query, ratelimit.ReasonGraphQLPoints, time.Minute+time.Second)
+	if st := f.state(); st.PointsUsed != 12 || st.GraphQLPointsUsed != 8 {
+		t.Errorf("State(): points %d, GraphQL points %d; want 12 and 8", st.PointsUsed, st.GraphQLPointsUsed)
+	}
+	f.clock.Advance(time.Minute + time.Second)
+	f.admit(mutate)
+	f.admit(read)
 }
 
 func testContent(t *testing.T, f *fixture) {
