@@ -70,7 +70,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	}
 
 	var stdout, stderr strings.Builder
-	env := map[string]string{"GITHUB_PERSONAL_ACCESS_TOKEN": token, "GITHUB_API_URL": gh.URL, "GHMCP_WRITE_SPACING": "1ms"}
+	env := map[string]string{"GITHUB_PERSONAL_ACCESS_TOKEN": token, "GITHUB_API_URL": gh.URL, "GHMCP_WRITE_SPACING": "1ms", "GHMCP_DRAIN_TIMEOUT": "30s"}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	code := run(ctx, []string{"--log-level", "debug"}, strings.NewReader(in.String()), &stdout, &stderr, envMap(env))

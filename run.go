@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case err != nil:
 		// The token is in no flag, but a value may quote a secret (an API
 		// URL with credentials): redact what is printed.
-		fmt.Fprintf(stderr, "ghmcp: %s (see ghmcp --help)\n", redact.New(tokenOf(getenv)).String(err.Error()))
+		fmt.Fprintf(stderr, "ghmcp: %s (see ghmcp --help)\n", redact.New(tokenOf(getenv)).Error(err))
 		return exitUsage
 	}
 
@@ -74,7 +74,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if cfg.RedisURL != "" && cfg.Token != "" {
 		store, err := redisstore.New(redisstore.Options{URL: cfg.RedisURL, TokenKey: ratelimit.TokenKey(cfg.Token), Logger: logger})
 		if err != nil {
-			fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
+			fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.Error(err))
 			return exitUsage
 		}
 		defer store.Close()
@@ -88,7 +88,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	deps, err := newDeps(cfg, redactor, logger)
 	if err != nil {
-		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
+		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.Error(err))
 		return exitError
 	}
 	srv, err := mcpserver.New(mcpserver.Options{
@@ -100,7 +100,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		HostLog:   hostLog,
 	})
 	if err != nil {
-		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.String(err.Error()))
+		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.Error(err))
 		return exitError
 	}
 	if cfg.Token == "" {
@@ -147,6 +147,8 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 		Cache:       cache,
 		ReadOnly:    cfg.ReadOnly,
 		Permissions: perms,
+
+		MaxResponseBytes: cfg.MaxResponseBytes,
 	})
 	if err != nil {
 		return tools.Deps{}, err

@@ -41,6 +41,9 @@ func transcriptParams(t *testing.T) testscript.Params {
 			env.Setenv("GITHUB_API_URL", url)
 			env.Setenv("GITHUB_PERSONAL_ACCESS_TOKEN", transcriptToken)
 			env.Setenv("FAKE_GITHUB", url)
+			// Transcripts pipe every line at once and close stdin: give slow
+			// calls (retries, rate-limit waits) time to answer.
+			env.Setenv("GHMCP_DRAIN_TIMEOUT", "60s")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

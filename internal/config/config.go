@@ -19,6 +19,7 @@ import (
 
 	"github.com/ghmcp/ghmcp/github"
 	"github.com/ghmcp/ghmcp/internal/allowlist"
+	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/ratelimit"
 	"github.com/ghmcp/ghmcp/ratelimit/redisstore"
 	"github.com/ghmcp/ghmcp/tools"
@@ -49,6 +50,8 @@ type Config struct {
 	Dynamic bool
 	// Drain is how long calls in flight at the end of input may still run.
 	Drain time.Duration
+	// MaxResponseBytes caps one answer read from GitHub.
+	MaxResponseBytes int64
 }
 
 // ErrHelp and ErrVersion ask the caller to print the usage or the version
@@ -161,6 +164,16 @@ func settings() []setting {
 		{flag: "cache-entries", env: "GHMCP_CACHE_ENTRIES", def: "1000",
 			help:  "GET answers kept for conditional requests (a 304 costs no budget); 0 turns the cache off",
 			parse: intInto(0, 1<<24, func(c *Config) *int { return &c.CacheEntries })},
+		{flag: "max-response-bytes", env: "GHMCP_MAX_RESPONSE_BYTES", def: strconv.Itoa(github.DefaultMaxResponseBytes),
+			help: "most bytes read of one GitHub answer; a longer answer fails its call (ask for less) and its connection is dropped",
+			parse: func(c *Config, v string) error {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n < 64<<10 {
+					return errors.New("want a number of bytes, at least 65536")
+				}
+				c.MaxResponseBytes = n
+				return nil
+			}},
 		{flag: "drain-timeout", env: "GHMCP_DRAIN_TIMEOUT", def: "1.5s",
 			help:  "at the end of input, how long calls in flight may still run and answer (raise it for scripts that pipe slow calls)",
 			parse: durationInto(0, func(c *Config) *time.Duration { return &c.Drain })},
@@ -225,6 +238,9 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	}
 	for _, name := range github.TokenEnvVars {
 		if c.Token = strings.TrimSpace(getenv(name)); c.Token != "" {
+			if err := redact.CheckToken(c.Token); err != nil {
+				return Config{}, fmt.Errorf("%s: %w", name, err)
+			}
 			break
 		}
 	}
