@@ -8,9 +8,9 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 	"github.com/ghmcp/ghmcp/prompts"
 	"github.com/ghmcp/ghmcp/resources"
-	"github.com/ghmcp/ghmcp/tools"
 )
 
 // ghmcp serves every protocol revision mcp-go knows: the initialize
@@ -32,13 +32,13 @@ const firstStructured = mcp.ProtocolVersion20250618
 
 // protocol is the MCP machinery around the tools.
 type protocol struct {
-	deps     tools.Deps
+	deps     toolkit.Deps
 	logger   *slog.Logger
 	host     *hostLog
 	versions sync.Map // session id → the version its initialize negotiated
 }
 
-func newProtocol(deps tools.Deps, host *hostLog) *protocol {
+func newProtocol(deps toolkit.Deps, host *hostLog) *protocol {
 	logger := deps.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

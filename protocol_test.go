@@ -15,15 +15,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/ghmcp/ghmcp/internal/fakegithub"
 	"github.com/ghmcp/ghmcp/internal/redact"
-	"github.com/ghmcp/ghmcp/tools"
 )
 
-// badCalls are arguments that mcp-go's JSON Schema validation refuses
-// before ghmcp's handler runs, with ghmcp's own message expected.
+// badCalls are arguments a JSON Schema validation would refuse, with
+// ghmcp's own message expected (ghmcp runs no other validation).
 var badCalls = []struct{ tool, args, want string }{
 	{"get_repository_details", `{"owner":"octo/hello","repo":"hello"}`, `invalid argument "owner": got "octo/hello", which is not a GitHub user or organization login (letters, digits, '-'; at most 39); give the owner and the repository name as separate arguments, without '/', e.g. "octocat"`},
 	{"get_repository_details", `{"repo":"hello"}`, `invalid argument "owner": must not be empty; it must be a GitHub user or organization login (letters, digits, '-'; at most 39), e.g. "octocat"`},
@@ -64,40 +62,45 @@ func TestSchemaValidationAtEveryProtocolVersion(t *testing.T) {
 	}
 }
 
-// TestSchemaValidationMessages logs what mcp-go's schema validation says on
-// its own, which ghmcp replaces: it must at least be an isError result.
-func TestSchemaValidationMessages(t *testing.T) {
-	cfg, _, done := parseConfig(nil, &strings.Builder{}, &strings.Builder{}, envMap(nil))
+// TestOneValidation checks that ghmcp's own argument checks are the only
+// validation: every refused call, including those mcp-go's JSON Schema
+// validation used to answer first, gets ghmcp's message naming the
+// argument, and the arguments hosts send (nulls for optional arguments,
+// Gemini CLI's wait_for_previous) pass.
+func TestOneValidation(t *testing.T) {
+	cfg, _, done := parseConfig([]string{"--toolsets", "all"}, &strings.Builder{}, &strings.Builder{}, envMap(nil))
 	if done {
 		t.Fatal("parseConfig")
 	}
-	srv := server.NewMCPServer("plain", "1", server.WithToolCapabilities(false), server.WithInputSchemaValidation())
-	for _, tool := range tools.All(tools.Deps{}) {
-		srv.AddTool(tool.Def, tool.Handler)
+	srv, err := newServer(cfg, redact.New(), nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i, c := range badCalls {
+	calls := append(badCalls[:len(badCalls):len(badCalls)], []struct{ tool, args, want string }{
+		{"get_pull_request", `{"owner":"octo","repo":"hello"}`, `invalid argument "number": is missing or 0; it must be at least 1`},
+		{"search_code", `{}`, `invalid argument "q": is required; give a value`},
+		{"search_issues", `{"q":null}`, `invalid argument "q": is required but null; give a value`},
+		// Accepted: without a token, the call stops at the client.
+		{"list_issues", `{"owner":"octo","repo":"hello","state":null,"labels":null,"page":null}`, `GITHUB_PERSONAL_ACCESS_TOKEN`},
+		{"get_repository_details", `{"owner":"octo","repo":"hello","wait_for_previous":true}`, `GITHUB_PERSONAL_ACCESS_TOKEN`},
+	}...)
+	for i, c := range calls {
 		msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, i, c.tool, c.args)
 		resp := srv.HandleMessage(context.Background(), json.RawMessage(msg))
 		r, ok := resp.(mcp.JSONRPCResponse)
 		if !ok {
-			t.Errorf("%s: mcp-go answered %T, not a result", c.args, resp)
+			t.Errorf("%s %s: answered %T, not a result", c.tool, c.args, resp)
 			continue
 		}
 		res, ok := r.Result.(*mcp.CallToolResult)
-		if !ok || !res.IsError {
-			t.Errorf("%s: not an isError result: %+v", c.args, r.Result)
+		if !ok || !res.IsError || len(res.Content) != 1 {
+			t.Errorf("%s %s: not an isError result: %+v", c.tool, c.args, r.Result)
 			continue
 		}
-		t.Logf("mcp-go alone: %s → %s", c.args, res.Content[0].(mcp.TextContent).Text)
-	}
-	// And through ghmcp's server, ghmcp's message.
-	ours, err := newServer(cfg, redact.New(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp := ours.HandleMessage(context.Background(), json.RawMessage(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_repository_details","arguments":{"owner":"a/b","repo":"c"}}}`))
-	if r, ok := resp.(mcp.JSONRPCResponse); !ok || !strings.Contains(r.Result.(*mcp.CallToolResult).Content[0].(mcp.TextContent).Text, "give the owner and the repository name as separate arguments") {
-		t.Errorf("ghmcp's server does not give its own message: %+v", resp)
+		text := res.Content[0].(mcp.TextContent).Text
+		if !strings.Contains(text, c.want) || strings.Contains(text, "input schema validation failed") {
+			t.Errorf("%s %s:\n got %s\nwant ghmcp's message containing %q", c.tool, c.args, text, c.want)
+		}
 	}
 }
 

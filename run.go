@@ -13,7 +13,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -22,6 +21,7 @@ import (
 	"github.com/ghmcp/ghmcp/github"
 	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/redact"
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 	"github.com/ghmcp/ghmcp/ratelimit"
 	"github.com/ghmcp/ghmcp/ratelimit/redisstore"
 	"github.com/ghmcp/ghmcp/tools"
@@ -47,7 +47,7 @@ type config struct {
 	readOnly bool
 	limits   ratelimit.Config
 	// selection is which tools to offer (--toolsets, --tools, --read-only).
-	selection tools.Selection
+	selection toolkit.Selection
 	// repos is the --repos allow-list; nil allows every repository.
 	repos *allowlist.List
 	// contentFilter is --content-filter: on unless "off".
@@ -139,12 +139,13 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	host := newHostLog()
 	logger = host.tee(logger, redactor) // records also reach the host (hostlog.go)
 	// What the offered tools need decides the token warnings, and is known
-	// before the client exists: select once by name, then build for real.
-	named, err := tools.Select(tools.All(tools.Deps{}), cfg.selection)
+	// before the client exists: the catalogue is data.
+	catalog := tools.Catalog()
+	selected, err := catalog.Select(cfg.selection)
 	if err != nil {
 		return nil, err
 	}
-	perms := github.NewPermissions(cfg.token, tools.NeedOf(named), logger)
+	perms := github.NewPermissions(cfg.token, catalog.Need(selected), logger)
 	limiter := ratelimit.New(cfg.limits, nil, logger)
 	var cache *ratelimit.Cache
 	if cfg.cacheEntries > 0 {
@@ -162,7 +163,7 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	if err != nil {
 		return nil, err
 	}
-	deps := tools.Deps{
+	deps := toolkit.Deps{
 		GitHub:            client,
 		Logger:            logger,
 		Redact:            redactor.String,
@@ -170,65 +171,23 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 		UnfilteredContent: !cfg.contentFilter,
 		Permissions:       perms,
 	}
-	selected, err := tools.Select(tools.All(deps), cfg.selection)
-	if err != nil {
-		return nil, err
-	}
-	checks := &toolChecks{m: map[string]func(any) error{}}
-	for _, t := range selected {
-		checks.set(t.Def.Name, t.Check)
-	}
-	hooks := &server.Hooks{}
-	hooks.AddAfterCallTool(func(ctx context.Context, id any, req *mcp.CallToolRequest, result any) {
-		preferOurMessage(checks, req, result)
-	})
 	// Logging, progress, cancellation, resources, prompts and completions
 	// (protocol.go) add their options, hooks and middleware.
+	// ghmcp's own argument checks (package toolkit) are the only
+	// validation: mcp-go's JSON Schema validation stays off.
+	hooks := &server.Hooks{}
 	proto := newProtocol(deps, host)
 	srv := server.NewMCPServer("ghmcp", version(), append([]server.ServerOption{
 		server.WithToolCapabilities(cfg.dynamic),
-		// The JSON Schema check runs first; ghmcp's own checks stay (the
-		// schema is advisory to clients, and ours name the fix).
-		server.WithInputSchemaValidation(),
 		server.WithToolHandlerMiddleware(recoverTools(redactor, logger)),
 	}, proto.options(hooks)...)...)
 	if cfg.dynamic {
-		selected = []tools.Tool{dynamicToolset(cfg, deps, srv, checks)}
-	}
-	for _, t := range selected {
-		srv.AddTool(t.Def, t.Handler)
+		srv.AddTools(dynamicToolset(cfg, deps, srv))
+	} else {
+		srv.AddTools(toolkit.Bind(deps, selected)...)
 	}
 	proto.register(srv)
 	return srv, nil
-}
-
-// schemaFailure starts mcp-go's message for arguments its JSON Schema
-// validation refused.
-const schemaFailure = "input schema validation failed"
-
-// preferOurMessage replaces the generic message of mcp-go's schema
-// validation ("/owner: &{Got:octo/hello Want:^[A-Za-z0-9]...}") with the
-// tool's own check, which names the argument, the problem and a valid
-// example. The result stays an isError tool result at every protocol
-// version. It runs as an after-call hook, which mcp-go calls with the
-// result before encoding it (TestSchemaValidationAtEveryProtocolVersion
-// holds mcp-go to that).
-func preferOurMessage(checks *toolChecks, req *mcp.CallToolRequest, result any) {
-	res, ok := result.(*mcp.CallToolResult)
-	if !ok || res == nil || !res.IsError || len(res.Content) != 1 {
-		return
-	}
-	tc, ok := res.Content[0].(mcp.TextContent)
-	if !ok || !strings.HasPrefix(tc.Text, schemaFailure) {
-		return
-	}
-	check := checks.get(req.Params.Name)
-	if check == nil {
-		return
-	}
-	if err := check(req.Params.Arguments); err != nil {
-		res.Content = []mcp.Content{mcp.NewTextContent(err.Error())}
-	}
 }
 
 // recoverTools turns a panic anywhere in a tool call (newTool recovers its
@@ -319,8 +278,8 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 	if *maxWait < 0 || *spacing < 0 {
 		return usageErr("--max-wait and --write-spacing must not be negative")
 	}
-	sel := tools.Selection{Toolsets: splitNames(*toolsets), Tools: splitNames(*toolList), ReadOnly: *readOnly}
-	if _, err := tools.Select(tools.All(tools.Deps{}), sel); err != nil {
+	sel := toolkit.Selection{Toolsets: splitNames(*toolsets), Tools: splitNames(*toolList), ReadOnly: *readOnly}
+	if _, err := tools.Catalog().Select(sel); err != nil {
 		return usageErr("%v", err)
 	}
 	allow, err := allowlist.Parse(*repos)
@@ -364,41 +323,17 @@ func parseConfig(args []string, stdout, stderr io.Writer, getenv func(string) st
 
 // dynamicToolset builds enable_toolset over the tools --dynamic-toolsets
 // may offer: those of --toolsets when given (else every toolset), read-only
-// ones under --read-only. Enabled tools get the same argument checks.
-func dynamicToolset(cfg config, deps tools.Deps, srv *server.MCPServer, checks *toolChecks) tools.Tool {
+// ones under --read-only.
+func dynamicToolset(cfg config, deps toolkit.Deps, srv *server.MCPServer) server.ServerTool {
 	sel := cfg.selection
 	sel.Tools = nil
 	if len(sel.Toolsets) == 0 {
-		sel.Toolsets = []string{"all"}
+		sel.Toolsets = []string{toolkit.AllToolsets}
 	}
-	candidates, _ := tools.Select(tools.All(deps), sel) // names were checked at start-up
-	return tools.EnableToolset(deps, candidates, func(ts []tools.Tool) {
-		add := make([]server.ServerTool, 0, len(ts))
-		for _, t := range ts {
-			checks.set(t.Def.Name, t.Check)
-			add = append(add, server.ServerTool{Tool: t.Def, Handler: t.Handler})
-		}
-		srv.AddTools(add...)
+	candidates, _ := tools.Catalog().Select(sel) // names were checked at start-up
+	return toolkit.EnableToolset(deps, candidates, func(ts []server.ServerTool) {
+		srv.AddTools(ts...)
 	})
-}
-
-// toolChecks are the offered tools' argument checks by tool name; tools
-// enabled later (--dynamic-toolsets) add theirs while calls run.
-type toolChecks struct {
-	mu sync.Mutex
-	m  map[string]func(any) error
-}
-
-func (c *toolChecks) set(name string, check func(any) error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[name] = check
-}
-
-func (c *toolChecks) get(name string) func(any) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[name]
 }
 
 // storeKind names where the rate limits are kept, for the start-up log.
