@@ -144,12 +144,12 @@ type JobLog struct {
 	Log         toolkit.UntrustedCode `json:"log" jsonschema:"Timestamps and colour codes removed"`
 }
 
-// Log tail limits: lines when the model gives none, bytes at most, and
-// the longest a log download may take (a log can be tens of megabytes).
+// Log tail limits (the lines when the model gives none are the lines
+// argument's default): bytes at most, and the longest a log download may
+// take (a log can be tens of megabytes).
 const (
-	defaultLogLines = 200
-	maxLogBytes     = 16 << 10
-	logTimeout      = 2 * time.Minute
+	maxLogBytes = 16 << 10
+	logTimeout  = 2 * time.Minute
 )
 
 // actionTools are the actions toolset.
@@ -321,7 +321,7 @@ func getWorkflowRun() toolkit.Tool {
 		if err != nil {
 			return WorkflowRunDetails{}, toolkit.Op(what, err)
 		}
-		page := max(in.JobsPage, 1)
+		page := in.JobsPage
 		jobs, resp, err := d.GitHub.Actions.ListWorkflowJobs(ctx, in.Owner, in.Repo, in.RunID, &gh.ListWorkflowJobsOptions{
 			Filter: "latest", ListOptions: gh.ListOptions{Page: page, PerPage: 100},
 		})
@@ -402,11 +402,7 @@ func getJobLog() toolkit.Tool {
 			return JobLog{}, toolkit.Op(what, err)
 		}
 		defer body.Close()
-		lines := in.Lines
-		if lines == 0 {
-			lines = defaultLogLines
-		}
-		tail, err := tailLog(body, lines, in.Before, maxLogBytes)
+		tail, err := tailLog(body, in.Lines, in.Before, maxLogBytes)
 		if err != nil {
 			return JobLog{}, toolkit.Op(what, fmt.Errorf("reading the log: %w", err))
 		}

@@ -125,9 +125,6 @@ func addCollaborator() toolkit.Tool {
 	}, func(ctx context.Context, d toolkit.Deps, in AddCollaboratorArgs) (CollaboratorChange, error) {
 		what := fmt.Sprintf("add collaborator %s to %s", in.Login, in.RepoArgs)
 		permission := in.Permission
-		if permission == "" {
-			permission = "push"
-		}
 		inv, resp, err := d.GitHub.Repositories.AddCollaborator(ctx, in.Owner, in.Repo, in.Login, &gh.RepositoryAddCollaboratorOptions{Permission: permission})
 		if err != nil {
 			return CollaboratorChange{}, toolkit.Op(what, err)

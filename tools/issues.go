@@ -181,12 +181,8 @@ func getIssue() toolkit.Tool {
 			return out, nil
 		}
 		what = "list comments of issue " + in.IssueArgs.String()
-		perPage := in.CommentsPerPage
-		if perPage == 0 {
-			perPage = 10
-		}
 		cs, resp, err := d.GitHub.Issues.ListComments(ctx, in.Owner, in.Repo, in.IssueNumber,
-			&gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{Page: 1, PerPage: perPage}})
+			&gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{Page: 1, PerPage: in.CommentsPerPage}})
 		if err != nil {
 			return IssueDetails{}, toolkit.Op(what, err)
 		}

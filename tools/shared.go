@@ -30,20 +30,11 @@ type PageArgs struct {
 	PerPage int `json:"per_page,omitempty" ghmcp:"range=1..100,default=20"`
 }
 
-// DefaultPerPage is the page size when the model gives none: small, since
-// the model pays for every item.
-const DefaultPerPage = 20
-
-// listOptions turns paging arguments into go-github's.
+// listOptions turns paging arguments into go-github's. Their defaults
+// (page 1, and 20 a page: small, since the model pays for every item) are
+// set by the framework from the tags when the model gives none.
 func (p PageArgs) listOptions() gh.ListOptions {
-	o := gh.ListOptions{Page: p.Page, PerPage: p.PerPage}
-	if o.Page == 0 {
-		o.Page = 1
-	}
-	if o.PerPage == 0 {
-		o.PerPage = DefaultPerPage
-	}
-	return o
+	return gh.ListOptions{Page: p.Page, PerPage: p.PerPage}
 }
 
 // nextPage is the page to ask for next, or 0 when this was the last.
