@@ -190,7 +190,7 @@ func newServer(cfg config, redactor *redact.Redactor, logger *slog.Logger) (*ser
 	return srv, nil
 }
 
-// recoverTools turns a panic anywhere in a tool call (newTool recovers its
+// recoverTools turns a panic anywhere in a tool call (toolkit.New recovers its
 // own handlers; this covers the rest) into an isError result the model can
 // read, with no stack and no secret, and logs it redacted. It replaces
 // mcp-go's WithRecovery, whose JSON-RPC error would quote the panic.

@@ -5,6 +5,8 @@ import (
 	"testing"
 )
 
+// TestRepositoryDescriptionIsFiltered runs the filter end to end through a
+// tool, on and off.
 func TestRepositoryDescriptionIsFiltered(t *testing.T) {
 	// "exfiltrate" in Unicode tag characters, invisible.
 	const exfiltrate = "\U000E0065\U000E0078\U000E0066\U000E0069\U000E006C\U000E0074\U000E0072\U000E0061\U000E0074\U000E0065"

@@ -22,16 +22,10 @@ import (
 
 // Fuzz targets, run briefly by .ci/run and at length with
 //
-//	go test ./tools -run '^$' -fuzz '^FuzzValidate$' -fuzztime 5m
+//	go test ./tools -run '^$' -fuzz '^FuzzPathEscaping$' -fuzztime 5m
 //
 // Seed corpora are in testdata/fuzz/<FuzzName>.
 
-// FuzzValidate throws arbitrary arguments at the checks of a tool with
-// every kind of rule. Beyond not panicking: whatever the JSON Schema
-// refuses, ghmcp's own check refuses too (so the model always gets the
-// field-level message, see preferOurMessage in run.go), and what ghmcp
-// accepts is safe to put in a URL.
-// compileInputSchema compiles a tool's input schema as mcp-go does.
 // checkEscapedPath checks an accepted path: escaped, it decodes back to
 // itself, and no segment is or decodes to "." or "..".
 func checkEscapedPath(t *testing.T, p string) {
@@ -163,10 +157,3 @@ func TestCreateFileNeedsEscapePath(t *testing.T) {
 		t.Errorf("escaped: server got %q", u)
 	}
 }
-
-// FuzzContentFilter checks the filter's guarantees on arbitrary text:
-// valid UTF-8 out; nothing hidden left but the harmless exceptions; no
-// HTML comment opener in Markdown; bounded growth; and filtering twice
-// changes nothing (so no pass undoes another).
-// onlyVisible reports a hidden character that is not one of the filter's
-// harmless exceptions.

@@ -7,8 +7,6 @@ import (
 	"github.com/ghmcp/ghmcp/internal/allowlist"
 )
 
-// fakeTools stands for a full catalog: one read and one write tool in
-// each of three toolsets.
 // TestAllowListEnforcedForEveryTool calls each tool with a repository
 // outside --repos. The fake has no stubs: any request fails the test.
 func TestAllowListEnforcedForEveryTool(t *testing.T) {

@@ -63,9 +63,6 @@ func TestNoTokenMakesNoRequest(t *testing.T) {
 	}
 }
 
-// kindsArgs has one field of every kind of rule, all optional, so each
-// table row can set just the one it tests.
-// checkKinds runs the argument checks newTool runs, on kindsArgs.
 func TestEscapePath(t *testing.T) {
 	for in, want := range map[string]string{
 		"docs/README.md": "docs/README.md",

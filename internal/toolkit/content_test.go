@@ -110,7 +110,8 @@ func TestFilterTextIsBounded(t *testing.T) {
 }
 
 // TestFilterResult checks that the filter reaches every Untrusted value
-// of a result, and tells Markdown from code by the field name.
+// of a result, and tells Markdown (Untrusted) from code (UntrustedCode)
+// by type.
 func TestFilterResult(t *testing.T) {
 	type comment struct {
 		Author string    `json:"author"`
@@ -157,6 +158,3 @@ func TestFilterResult(t *testing.T) {
 		t.Errorf("filtered result (-want +got):\n%s", diff)
 	}
 }
-
-// TestRepositoryDescriptionIsFiltered runs the filter end to end through a
-// tool, on and off.

@@ -6,6 +6,8 @@ import (
 	"testing"
 )
 
+// kindsArgs has one field of every kind of rule, all optional, so each
+// table row can set just the one it tests.
 type kindsArgs struct {
 	Owner    string        `json:"owner,omitempty" ghmcp:"owner"`
 	Repo     string        `json:"repo,omitempty" ghmcp:"repo"`
@@ -28,6 +30,7 @@ type lineComment struct {
 	Body string `json:"body" ghmcp:"len=1..65536"`
 }
 
+// checkKinds runs the argument checks every tool runs, on kindsArgs.
 func checkKinds(args string) error {
 	return decodeArgs(json.RawMessage(args), &kindsArgs{})
 }
