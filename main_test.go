@@ -182,7 +182,7 @@ func TestToolSelection(t *testing.T) {
 	if err := json.Unmarshal(toolsList(t, []string{"--toolsets", "all"}), &list); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(list.Tools), len(tools.All(tools.Deps{})); got != want || want < 38 {
+	if got, want := len(list.Tools), len(tools.Catalog().Tools()); got != want || want < 38 {
 		t.Errorf("--toolsets all lists %d tools, want all %d", got, want)
 	}
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/ghmcp/ghmcp/internal/fakegithub"
 )
 
-// badCalls are arguments that mcp-go's JSON Schema validation refuses
-// before ghmcp's handler runs, with ghmcp's own message expected.
+// badCalls are arguments a JSON Schema validation would refuse, with
+// ghmcp's own message expected (ghmcp runs no other validation).
 var badCalls = []struct{ tool, args, want string }{
 	{"get_repository_details", `{"owner":"octo/hello","repo":"hello"}`, `invalid argument "owner": got "octo/hello", which is not a GitHub user or organization login (letters, digits, '-'; at most 39); give the owner and the repository name as separate arguments, without '/', e.g. "octocat"`},
 	{"get_repository_details", `{"repo":"hello"}`, `invalid argument "owner": must not be empty; it must be a GitHub user or organization login (letters, digits, '-'; at most 39), e.g. "octocat"`},
@@ -58,15 +58,21 @@ func TestSchemaValidationAtEveryProtocolVersion(t *testing.T) {
 	}
 }
 
-// TestOneValidation checks that ghmcp's own validation is the only one:
-// arguments that a JSON Schema validator would refuse get ghmcp's
-// message, never mcp-go's "input schema validation failed".
+// TestOneValidation checks that ghmcp's own argument checks are the only
+// validation: every refused call, including those mcp-go's JSON Schema
+// validation used to answer first, gets ghmcp's message naming the
+// argument, and the arguments hosts send (nulls for optional arguments,
+// Gemini CLI's wait_for_previous) pass.
 func TestOneValidation(t *testing.T) {
 	srv := newTestServer(t, []string{"--toolsets", "all"})
-	calls := append(badCalls[:len(badCalls):len(badCalls)],
-		struct{ tool, args, want string }{"get_pull_request", `{"owner":"octo","repo":"hello"}`, `"number"`},
-		struct{ tool, args, want string }{"search_issues", `{}`, `"q"`},
-	)
+	calls := append(badCalls[:len(badCalls):len(badCalls)], []struct{ tool, args, want string }{
+		{"get_pull_request", `{"owner":"octo","repo":"hello"}`, `invalid argument "number": is missing or 0; it must be at least 1`},
+		{"search_code", `{}`, `invalid argument "q": is required; give a value`},
+		{"search_issues", `{"q":null}`, `invalid argument "q": is required but null; give a value`},
+		// Accepted: without a token, the call stops at the client.
+		{"list_issues", `{"owner":"octo","repo":"hello","state":null,"labels":null,"page":null}`, `GITHUB_PERSONAL_ACCESS_TOKEN`},
+		{"get_repository_details", `{"owner":"octo","repo":"hello","wait_for_previous":true}`, `GITHUB_PERSONAL_ACCESS_TOKEN`},
+	}...)
 	for i, c := range calls {
 		msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, i, c.tool, c.args)
 		resp := srv.HandleMessage(context.Background(), json.RawMessage(msg))
@@ -76,13 +82,13 @@ func TestOneValidation(t *testing.T) {
 			continue
 		}
 		res, ok := r.Result.(*mcp.CallToolResult)
-		if !ok || !res.IsError {
+		if !ok || !res.IsError || len(res.Content) != 1 {
 			t.Errorf("%s %s: not an isError result: %+v", c.tool, c.args, r.Result)
 			continue
 		}
 		text := res.Content[0].(mcp.TextContent).Text
-		if strings.Contains(text, "input schema validation failed") || !strings.Contains(text, c.want) {
-			t.Errorf("%s %s:\n got %s\nwant ghmcp's message containing %s", c.tool, c.args, text, c.want)
+		if !strings.Contains(text, c.want) || strings.Contains(text, "input schema validation failed") {
+			t.Errorf("%s %s:\n got %s\nwant ghmcp's message containing %q", c.tool, c.args, text, c.want)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ghmcp/ghmcp/internal/mcpserver"
 	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/internal/stdio"
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 	"github.com/ghmcp/ghmcp/ratelimit"
 	"github.com/ghmcp/ghmcp/ratelimit/redisstore"
 	"github.com/ghmcp/ghmcp/tools"
@@ -128,12 +129,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // newDeps builds the one GitHub client every tool shares (with its limiter
 // and cache) and the tools' other dependencies.
-func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) (tools.Deps, error) {
-	named, err := tools.Select(tools.All(tools.Deps{}), cfg.Selection)
+func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) (toolkit.Deps, error) {
+	catalog := tools.Catalog()
+	named, err := catalog.Select(cfg.Selection)
 	if err != nil {
-		return tools.Deps{}, err
+		return toolkit.Deps{}, err
 	}
-	perms := github.NewPermissions(cfg.Token, tools.NeedOf(named), logger)
+	perms := github.NewPermissions(cfg.Token, catalog.Need(named), logger)
 	limiter := ratelimit.New(cfg.Limits, nil, logger)
 	var cache *ratelimit.Cache
 	if cfg.CacheEntries > 0 {
@@ -151,9 +153,9 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 		MaxResponseBytes: cfg.MaxResponseBytes,
 	})
 	if err != nil {
-		return tools.Deps{}, err
+		return toolkit.Deps{}, err
 	}
-	return tools.Deps{
+	return toolkit.Deps{
 		GitHub:            client,
 		Logger:            logger,
 		Redact:            redactor.String,

@@ -19,8 +19,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/ghmcp/ghmcp/internal/progress"
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 	"github.com/ghmcp/ghmcp/resources"
-	"github.com/ghmcp/ghmcp/tools"
 )
 
 // Prompt is a prompt and its handler.
@@ -30,13 +30,13 @@ type Prompt struct {
 }
 
 // All returns the prompts, reading GitHub through d.
-func All(d tools.Deps) []Prompt {
+func All(d toolkit.Deps) []Prompt {
 	p := &prompts{d: d, read: resources.NewReader(d)}
 	return []Prompt{p.triageIssue(), p.reviewPull(), p.releaseNotes()}
 }
 
 type prompts struct {
-	d    tools.Deps
+	d    toolkit.Deps
 	read *resources.Reader
 }
 
@@ -67,14 +67,11 @@ func (p *prompts) parseTarget(args map[string]string, withNumber bool) (target, 
 		raw := strings.TrimPrefix(strings.TrimSpace(args["number"]), "#")
 		n, err := strconv.Atoi(raw)
 		if err != nil {
-			return t, &tools.ArgError{Arg: "number", Problem: fmt.Sprintf("must be a number, got %q", args["number"]), Example: `"42"`}
-		}
-		if n < 1 {
-			return t, &tools.ArgError{Arg: "number", Problem: fmt.Sprintf("is %d; it must be at least 1", n)}
+			return t, &toolkit.ArgError{Arg: "number", Problem: fmt.Sprintf("must be a number, got %q", args["number"]), Example: `"42"`}
 		}
 		t.Number = n
 	}
-	if err := tools.Validate(&t); err != nil {
+	if err := toolkit.Validate(&t); err != nil {
 		return t, err
 	}
 	return t, p.d.Repos.Check(t.Owner, t.Repo)
@@ -212,14 +209,14 @@ func (p *prompts) mergedSince(ctx context.Context, owner, repo, tag string) (lis
 	from = "so far (the repository has no release yet)"
 	var rel *gh.RepositoryRelease
 	if tag != "" {
-		if err := tools.Validate(&struct {
+		if err := toolkit.Validate(&struct {
 			Since string `json:"since" ghmcp:"ref"`
 		}{tag}); err != nil {
 			return "", "", err
 		}
 		rel, _, err = p.d.GitHub.Repositories.GetReleaseByTag(ctx, owner, repo, tag)
 		if err != nil {
-			return "", "", errors.New(p.redact(tools.Explain("get release "+tag+" of "+repoName, err)))
+			return "", "", &toolkit.ExplainedError{Msg: p.redact(toolkit.Explain("get release "+tag+" of "+repoName, err)), Err: err}
 		}
 	} else {
 		rel, _, err = p.d.GitHub.Repositories.GetLatestRelease(ctx, owner, repo)
@@ -228,7 +225,7 @@ func (p *prompts) mergedSince(ctx context.Context, owner, repo, tag string) (lis
 			rel, err = nil, nil // no release yet
 		}
 		if err != nil {
-			return "", "", errors.New(p.redact(tools.Explain("get the latest release of "+repoName, err)))
+			return "", "", &toolkit.ExplainedError{Msg: p.redact(toolkit.Explain("get the latest release of "+repoName, err)), Err: err}
 		}
 	}
 	if rel != nil {
@@ -247,7 +244,7 @@ func (p *prompts) mergedSince(ctx context.Context, owner, repo, tag string) (lis
 			State: "closed", Sort: "updated", Direction: "desc", ListOptions: gh.ListOptions{Page: page, PerPage: 100},
 		})
 		if err != nil {
-			return "", "", errors.New(p.redact(tools.Explain("list pull requests of "+repoName, err)))
+			return "", "", &toolkit.ExplainedError{Msg: p.redact(toolkit.Explain("list pull requests of "+repoName, err)), Err: err}
 		}
 		total := min(resp.LastPage, releaseNotePages)
 		if resp.NextPage == 0 {
@@ -264,13 +261,13 @@ func (p *prompts) mergedSince(ctx context.Context, owner, repo, tag string) (lis
 				continue
 			}
 			count++
-			line := fmt.Sprintf("- #%d %s (@%s", pr.GetNumber(), strings.Join(strings.Fields(p.d.FilterText(pr.GetTitle(), true)), " "), pr.GetUser().GetLogin())
+			line := fmt.Sprintf("- #%d %s (@%s", pr.GetNumber(), strings.Join(strings.Fields(p.d.FilterText(pr.GetTitle(), toolkit.Markdown)), " "), pr.GetUser().GetLogin())
 			if len(pr.Labels) > 0 {
 				names := make([]string, 0, len(pr.Labels))
 				for _, l := range pr.Labels {
 					names = append(names, l.GetName())
 				}
-				line += "; labels: " + p.d.FilterText(strings.Join(names, ", "), true)
+				line += "; labels: " + p.d.FilterText(strings.Join(names, ", "), toolkit.Markdown)
 			}
 			b.WriteString(line + ")\n")
 		}

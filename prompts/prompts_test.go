@@ -16,9 +16,9 @@ import (
 	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/fakegithub"
 	"github.com/ghmcp/ghmcp/internal/progress"
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 	"github.com/ghmcp/ghmcp/prompts"
 	"github.com/ghmcp/ghmcp/ratelimit"
-	"github.com/ghmcp/ghmcp/tools"
 )
 
 const token = "ghp_promptsTOKEN0123456789abcdefghijklm"
@@ -37,7 +37,7 @@ func setup(t *testing.T) (map[string]prompts.Prompt, *fakegithub.Server) {
 		t.Fatal(err)
 	}
 	out := map[string]prompts.Prompt{}
-	for _, p := range prompts.All(tools.Deps{GitHub: client}) {
+	for _, p := range prompts.All(toolkit.Deps{GitHub: client}) {
 		out[p.Prompt.Name] = p
 	}
 	return out, gh
@@ -194,7 +194,7 @@ func TestPromptsOutsideTheAllowListAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range prompts.All(tools.Deps{GitHub: client, Repos: list}) {
+	for _, p := range prompts.All(toolkit.Deps{GitHub: client, Repos: list}) {
 		_, err := get(context.Background(), p, map[string]string{"owner": "octo", "repo": "hello", "number": "2"})
 		var aerr *allowlist.Error
 		if !errors.As(err, &aerr) {

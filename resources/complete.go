@@ -13,7 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"golang.org/x/sync/singleflight"
 
-	"github.com/ghmcp/ghmcp/tools"
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // Completer answers completion/complete for the arguments of resource
@@ -26,7 +26,7 @@ import (
 // the allow-list (Deps.Repos). Completion is a convenience: when GitHub
 // fails the answer is empty, and the failure is logged.
 type Completer struct {
-	d   tools.Deps
+	d   toolkit.Deps
 	log *slog.Logger
 	ttl time.Duration
 	now func() time.Time
@@ -53,7 +53,7 @@ const (
 var prefixRE = regexp.MustCompile(`^[A-Za-z0-9._-]{0,100}$`)
 
 // NewCompleter returns a Completer reading GitHub through d.
-func NewCompleter(d tools.Deps) *Completer {
+func NewCompleter(d toolkit.Deps) *Completer {
 	log := d.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -189,7 +189,7 @@ func (c *Completer) owners(ctx context.Context) ([]string, error) {
 // viewer's first, then, when they give few matches for prefix, a search.
 // https://docs.github.com/rest/search/search#search-repositories
 func (c *Completer) repos(ctx context.Context, owner, prefix string) ([]string, error) {
-	if owner != "" && (tools.Validate(&repoArgs{Owner: owner, Repo: "x"}) != nil || !c.d.Repos.AllowedOwner(owner)) {
+	if owner != "" && (toolkit.Validate(&repoArgs{Owner: owner, Repo: "x"}) != nil || !c.d.Repos.AllowedOwner(owner)) {
 		return nil, nil
 	}
 	full, err := c.viewerRepos(ctx)
@@ -234,7 +234,7 @@ func (c *Completer) repos(ctx context.Context, owner, prefix string) ([]string, 
 // branches returns the first 100 branches of owner/repo.
 // https://docs.github.com/rest/branches/branches#list-branches
 func (c *Completer) branches(ctx context.Context, owner, repo string) ([]string, error) {
-	if tools.Validate(&repoArgs{Owner: owner, Repo: repo}) != nil || !c.d.Repos.Allowed(owner, repo) {
+	if toolkit.Validate(&repoArgs{Owner: owner, Repo: repo}) != nil || !c.d.Repos.Allowed(owner, repo) {
 		return nil, nil
 	}
 	return c.cached("branches "+strings.ToLower(owner+"/"+repo), func() ([]string, error) {

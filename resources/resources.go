@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"path"
@@ -23,7 +22,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/ghmcp/ghmcp/tools"
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // The URI templates. The handlers parse URIs themselves: RFC 6570 matching
@@ -60,7 +59,7 @@ type Template struct {
 }
 
 // Templates returns the resource templates, reading GitHub through d.
-func Templates(d tools.Deps) []Template {
+func Templates(d toolkit.Deps) []Template {
 	r := Reader{d: d}
 	return []Template{
 		{
@@ -88,11 +87,11 @@ func Templates(d tools.Deps) []Template {
 
 // Reader reads the resources; prompts use it to embed them.
 type Reader struct {
-	d tools.Deps
+	d toolkit.Deps
 }
 
 // NewReader returns a Reader that reads GitHub through d.
-func NewReader(d tools.Deps) *Reader { return &Reader{d: d} }
+func NewReader(d toolkit.Deps) *Reader { return &Reader{d: d} }
 
 // redact removes secrets from text leaving the server.
 func (r Reader) redact(s string) string {
@@ -105,18 +104,18 @@ func (r Reader) redact(s string) string {
 // text is GitHub-authored Markdown (titles, bodies, comments) as it may
 // leave the server: through the content filter, then redacted.
 func (r Reader) text(s string) string {
-	return r.redact(r.d.FilterText(s, true))
+	return r.redact(r.d.FilterText(s, toolkit.Markdown))
 }
 
 // code is GitHub-authored text shown verbatim (file contents, diffs) as it
 // may leave the server.
 func (r Reader) code(s string) string {
-	return r.redact(r.d.FilterText(s, false))
+	return r.redact(r.d.FilterText(s, toolkit.Verbatim))
 }
 
 // fail is the error for a failed GitHub call: what went wrong and what to do.
 func (r Reader) fail(what string, err error) error {
-	return errors.New(r.redact(tools.Explain(what, err)))
+	return &toolkit.ExplainedError{Msg: r.redact(toolkit.Explain(what, err)), Err: err}
 }
 
 // repoArgs names a repository, checked like tool arguments.
@@ -140,14 +139,10 @@ type numberArgs struct {
 	Number int `json:"number" ghmcp:"range=1.."`
 }
 
-// check validates the arguments, and the repository against the
-// allow-list; the range rule lets zero pass as "not given", which a number
-// in a URI never is.
-func (a *numberArgs) check(d tools.Deps) error {
-	if a.Number < 1 {
-		return &tools.ArgError{Arg: "number", Problem: fmt.Sprintf("is %d; it must be at least 1", a.Number)}
-	}
-	if err := tools.Validate(a); err != nil {
+// check validates the arguments (number is required, so 0 is refused),
+// and the repository against the allow-list.
+func (a *numberArgs) check(d toolkit.Deps) error {
+	if err := toolkit.Validate(a); err != nil {
 		return err
 	}
 	return d.Repos.Check(a.Owner, a.Repo)
@@ -223,7 +218,7 @@ func (r Reader) Contents(ctx context.Context, owner, repo, p, ref string) ([]mcp
 		checks = append(checks, &refArg{ref})
 	}
 	for _, c := range checks {
-		if err := tools.Validate(c); err != nil {
+		if err := toolkit.Validate(c); err != nil {
 			return nil, err
 		}
 	}
@@ -402,7 +397,7 @@ func (r Reader) Pull(ctx context.Context, owner, repo string, n int) (summary, d
 	if err != nil {
 		return "", "", r.fail("get the diff of pull request "+ref, err)
 	}
-	diff, cut := tools.CapText(raw, maxDiff)
+	diff, cut := toolkit.CapText(raw, maxDiff)
 	diff = r.code(diff)
 
 	var b strings.Builder
@@ -471,7 +466,7 @@ var textApplication = map[string]bool{
 // capDocument cuts a Markdown document at maxDocument, saying where the
 // rest is.
 func capDocument(s, htmlURL string) string {
-	out, cut := tools.CapText(s, maxDocument)
+	out, cut := toolkit.CapText(s, maxDocument)
 	if cut {
 		out += fmt.Sprintf("\n\n[cut at %d KB of %d KB; the rest is on GitHub: %s]\n", maxDocument>>10, len(s)>>10, htmlURL)
 	}

@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	gh "github.com/google/go-github/v62/github"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // RunArgs names a workflow run.
@@ -26,10 +28,10 @@ type RunArgs struct {
 
 // Workflow is a GitHub Actions workflow.
 type Workflow struct {
-	ID    int64     `json:"id"`
-	Name  Untrusted `json:"name"`
-	Path  string    `json:"path"`
-	State string    `json:"state"`
+	ID    int64             `json:"id"`
+	Name  toolkit.Untrusted `json:"name"`
+	Path  string            `json:"path"`
+	State string            `json:"state"`
 }
 
 // ListWorkflowsArgs are the arguments of list_workflows.
@@ -63,26 +65,26 @@ type RunAck struct {
 type ListWorkflowRunsArgs struct {
 	RepoArgs
 	Workflow string `json:"workflow,omitempty" jsonschema:"Workflow id or file name"`
-	Branch   string `json:"branch,omitempty"`
+	Branch   string `json:"branch,omitempty" ghmcp:"ref,quiet"`
 	Event    string `json:"event,omitempty" jsonschema:"e.g. push, pull_request"`
 	Status   string `json:"status,omitempty" jsonschema:"Status or conclusion" ghmcp:"enum=queued|in_progress|waiting|action_required|completed|success|failure|cancelled|timed_out"`
-	Actor    string `json:"actor,omitempty"`
+	Actor    string `json:"actor,omitempty" ghmcp:"login,quiet"`
 	PageArgs
 }
 
 // WorkflowRun is a workflow run.
 type WorkflowRun struct {
-	ID         int64     `json:"id"`
-	Name       Untrusted `json:"name" jsonschema:"Workflow name"`
-	Title      Untrusted `json:"title"`
-	Status     string    `json:"status"`
-	Conclusion string    `json:"conclusion,omitempty"`
-	Branch     string    `json:"branch"`
-	HeadSHA    string    `json:"head_sha"`
-	Event      string    `json:"event"`
-	Actor      string    `json:"actor"`
-	CreatedAt  string    `json:"created_at"`
-	HTMLURL    string    `json:"html_url"`
+	ID         int64             `json:"id"`
+	Name       toolkit.Untrusted `json:"name" jsonschema:"Workflow name"`
+	Title      toolkit.Untrusted `json:"title"`
+	Status     string            `json:"status"`
+	Conclusion string            `json:"conclusion,omitempty"`
+	Branch     string            `json:"branch"`
+	HeadSHA    string            `json:"head_sha"`
+	Event      string            `json:"event"`
+	Actor      string            `json:"actor"`
+	CreatedAt  string            `json:"created_at"`
+	HTMLURL    string            `json:"html_url"`
 }
 
 // WorkflowRunList is a page of workflow runs.
@@ -108,18 +110,18 @@ type WorkflowRunDetails struct {
 
 // WorkflowJob is a job of a workflow run.
 type WorkflowJob struct {
-	ID         int64     `json:"id"`
-	Name       Untrusted `json:"name"`
-	Status     string    `json:"status"`
-	Conclusion string    `json:"conclusion,omitempty"`
-	Steps      []JobStep `json:"steps,omitempty" jsonschema:"Omitted for jobs that succeeded or were skipped"`
+	ID         int64             `json:"id"`
+	Name       toolkit.Untrusted `json:"name"`
+	Status     string            `json:"status"`
+	Conclusion string            `json:"conclusion,omitempty"`
+	Steps      []JobStep         `json:"steps,omitempty" jsonschema:"Omitted for jobs that succeeded or were skipped"`
 }
 
 // JobStep is a step of a job.
 type JobStep struct {
-	Name       Untrusted `json:"name"`
-	Status     string    `json:"status"`
-	Conclusion string    `json:"conclusion,omitempty"`
+	Name       toolkit.Untrusted `json:"name"`
+	Status     string            `json:"status"`
+	Conclusion string            `json:"conclusion,omitempty"`
 }
 
 // GetJobLogArgs are the arguments of get_job_log.
@@ -133,56 +135,56 @@ type GetJobLogArgs struct {
 
 // JobLog is the end of a job's log, or the part before a line.
 type JobLog struct {
-	JobID       int64     `json:"job_id"`
-	Job         Untrusted `json:"job,omitempty" jsonschema:"Job name, when chosen from run_id"`
-	OtherFailed []int64   `json:"other_failed_jobs,omitempty"`
-	FromLine    int       `json:"from_line"`
-	ToLine      int       `json:"to_line"`
-	Truncated   bool      `json:"truncated" jsonschema:"Earlier lines exist: call again with before=from_line"`
-	Log         Untrusted `json:"log" jsonschema:"Timestamps and colour codes removed"`
+	JobID       int64                 `json:"job_id"`
+	Job         toolkit.Untrusted     `json:"job,omitempty" jsonschema:"Job name, when chosen from run_id"`
+	OtherFailed []int64               `json:"other_failed_jobs,omitempty"`
+	FromLine    int                   `json:"from_line"`
+	ToLine      int                   `json:"to_line"`
+	Truncated   bool                  `json:"truncated" jsonschema:"Earlier lines exist: call again with before=from_line"`
+	Log         toolkit.UntrustedCode `json:"log" jsonschema:"Timestamps and colour codes removed"`
 }
 
-// Log tail limits: lines when the model gives none, bytes at most, and
-// the longest a log download may take (a log can be tens of megabytes).
+// Log tail limits (the lines when the model gives none are the lines
+// argument's default): bytes at most, and the longest a log download may
+// take (a log can be tens of megabytes).
 const (
-	defaultLogLines = 200
-	maxLogBytes     = 16 << 10
-	logTimeout      = 2 * time.Minute
+	maxLogBytes = 16 << 10
+	logTimeout  = 2 * time.Minute
 )
 
 // actionTools are the actions toolset.
-func actionTools(d Deps) []Tool {
-	return []Tool{
-		listWorkflows(d),
-		runWorkflow(d),
-		listWorkflowRuns(d),
-		getWorkflowRun(d),
-		getJobLog(d),
-		rerunFailedJobs(d),
-		cancelWorkflowRun(d),
+func actionTools() []toolkit.Tool {
+	return []toolkit.Tool{
+		listWorkflows(),
+		runWorkflow(),
+		listWorkflowRuns(),
+		getWorkflowRun(),
+		getJobLog(),
+		rerunFailedJobs(),
+		cancelWorkflowRun(),
 	}
 }
 
 // listWorkflows calls GET /repos/{owner}/{repo}/actions/workflows.
 // https://docs.github.com/rest/actions/workflows#list-repository-workflows
-func listWorkflows(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_workflows",
-		toolset: ToolsetActions,
-		kind:    read,
-		desc:    "List a repository's GitHub Actions workflows with their ids and file paths.",
-	}, func(ctx context.Context, in ListWorkflowsArgs) (WorkflowList, string, error) {
+func listWorkflows() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_workflows",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Read,
+		Desc:    "List a repository's GitHub Actions workflows with their ids and file paths.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListWorkflowsArgs) (WorkflowList, error) {
 		what := "list workflows of " + in.RepoArgs.String()
 		opts := in.listOptions()
 		ws, resp, err := d.GitHub.Actions.ListWorkflows(ctx, in.Owner, in.Repo, &opts)
 		if err != nil {
-			return WorkflowList{}, what, err
+			return WorkflowList{}, toolkit.Op(what, err)
 		}
 		out := WorkflowList{Workflows: []Workflow{}, NextPage: nextPage(resp)}
 		for _, w := range ws.Workflows {
 			out.Workflows = append(out.Workflows, Workflow{ID: w.GetID(), Name: untrusted(w.GetName()), Path: w.GetPath(), State: w.GetState()})
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -195,24 +197,24 @@ func workflowRef(arg, s string) (id int64, file string, err error) {
 		return n, "", nil
 	}
 	if !workflowFile.MatchString(s) {
-		return 0, "", &ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is neither a workflow id nor a file name in .github/workflows", quoteShort(s)), Example: `"ci.yml" or "161335"`}
+		return 0, "", &toolkit.ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is neither a workflow id nor a file name in .github/workflows", toolkit.QuoteShort(s)), Example: `"ci.yml" or "161335"`}
 	}
 	return 0, s, nil
 }
 
 // runWorkflow calls POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches.
 // https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event
-func runWorkflow(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "run_workflow",
-		toolset: ToolsetActions,
-		kind:    create,
-		desc:    "Start a workflow that has a workflow_dispatch trigger. GitHub queues the run without returning its id; find it with list_workflow_runs.",
-	}, func(ctx context.Context, in RunWorkflowArgs) (RunAck, string, error) {
+func runWorkflow() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "run_workflow",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Create,
+		Desc:    "Start a workflow that has a workflow_dispatch trigger. GitHub queues the run without returning its id; find it with list_workflow_runs.",
+	}, func(ctx context.Context, d toolkit.Deps, in RunWorkflowArgs) (RunAck, error) {
 		what := fmt.Sprintf("run workflow %s in %s", in.Workflow, in.RepoArgs)
 		id, file, err := workflowRef("workflow", in.Workflow)
 		if err != nil {
-			return RunAck{}, what, err
+			return RunAck{}, toolkit.Op(what, err)
 		}
 		event := gh.CreateWorkflowDispatchEventRequest{Ref: in.Ref}
 		if len(in.Inputs) > 0 {
@@ -227,32 +229,29 @@ func runWorkflow(d Deps) Tool {
 			_, err = d.GitHub.Actions.CreateWorkflowDispatchEventByID(ctx, in.Owner, in.Repo, id, event)
 		}
 		if err != nil {
-			return RunAck{}, what, err
+			return RunAck{}, toolkit.Op(what, err)
 		}
 		branch := strings.TrimPrefix(strings.TrimPrefix(in.Ref, "refs/heads/"), "refs/tags/")
 		return RunAck{
 			Status: "queued",
 			Next:   fmt.Sprintf("The run appears within seconds: list_workflow_runs with workflow %q, event \"workflow_dispatch\", branch %q", in.Workflow, branch),
-		}, what, nil
+		}, nil
 	})
 }
 
 // listWorkflowRuns calls GET /repos/{owner}/{repo}/actions/runs, or
 // GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs for one workflow.
 // https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-repository
-func listWorkflowRuns(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_workflow_runs",
-		toolset: ToolsetActions,
-		kind:    read,
-		desc:    "List workflow runs, newest first. Use get_workflow_run for a run's jobs.",
-	}, func(ctx context.Context, in ListWorkflowRunsArgs) (WorkflowRunList, string, error) {
+func listWorkflowRuns() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_workflow_runs",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Read,
+		Desc:    "List workflow runs, newest first. Use get_workflow_run for a run's jobs.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListWorkflowRunsArgs) (WorkflowRunList, error) {
 		what := "list workflow runs of " + in.RepoArgs.String()
-		if err := errors.Join(checkOptional("branch", "ref", in.Branch), checkOptional("actor", "login", in.Actor)); err != nil {
-			return WorkflowRunList{}, what, err
-		}
 		if in.Event != "" && !eventName.MatchString(in.Event) {
-			return WorkflowRunList{}, what, &ArgError{Arg: "event", Problem: fmt.Sprintf("got %s, which is not a GitHub event name (lower case and '_')", quoteShort(in.Event)), Example: `"push"`}
+			return WorkflowRunList{}, &toolkit.ArgError{Arg: "event", Problem: fmt.Sprintf("got %s, which is not a GitHub event name (lower case and '_')", toolkit.QuoteShort(in.Event)), Example: `"push"`}
 		}
 		opts := &gh.ListWorkflowRunsOptions{Actor: in.Actor, Branch: in.Branch, Event: in.Event, Status: in.Status, ListOptions: in.listOptions()}
 		var (
@@ -264,7 +263,7 @@ func listWorkflowRuns(d Deps) Tool {
 		)
 		if in.Workflow != "" {
 			if id, file, err = workflowRef("workflow", in.Workflow); err != nil {
-				return WorkflowRunList{}, what, err
+				return WorkflowRunList{}, toolkit.Op(what, err)
 			}
 		}
 		switch {
@@ -276,13 +275,13 @@ func listWorkflowRuns(d Deps) Tool {
 			runs, resp, err = d.GitHub.Actions.ListRepositoryWorkflowRuns(ctx, in.Owner, in.Repo, opts)
 		}
 		if err != nil {
-			return WorkflowRunList{}, what, err
+			return WorkflowRunList{}, toolkit.Op(what, err)
 		}
 		out := WorkflowRunList{Runs: []WorkflowRun{}, NextPage: nextPage(resp)}
 		for _, r := range runs.WorkflowRuns {
 			out.Runs = append(out.Runs, workflowRun(r))
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -310,24 +309,24 @@ func workflowRun(r *gh.WorkflowRun) WorkflowRun {
 // GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs (latest attempt).
 // https://docs.github.com/rest/actions/workflow-runs#get-a-workflow-run
 // https://docs.github.com/rest/actions/workflow-jobs#list-jobs-for-a-workflow-run
-func getWorkflowRun(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_workflow_run",
-		toolset: ToolsetActions,
-		kind:    read,
-		desc:    "Get a workflow run with its jobs, and the steps of jobs that did not succeed. Read a job's output with get_job_log.",
-	}, func(ctx context.Context, in GetWorkflowRunArgs) (WorkflowRunDetails, string, error) {
+func getWorkflowRun() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_workflow_run",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Read,
+		Desc:    "Get a workflow run with its jobs, and the steps of jobs that did not succeed. Read a job's output with get_job_log.",
+	}, func(ctx context.Context, d toolkit.Deps, in GetWorkflowRunArgs) (WorkflowRunDetails, error) {
 		what := fmt.Sprintf("get workflow run %d in %s", in.RunID, in.RepoArgs)
 		r, _, err := d.GitHub.Actions.GetWorkflowRunByID(ctx, in.Owner, in.Repo, in.RunID)
 		if err != nil {
-			return WorkflowRunDetails{}, what, err
+			return WorkflowRunDetails{}, toolkit.Op(what, err)
 		}
-		page := max(in.JobsPage, 1)
+		page := in.JobsPage
 		jobs, resp, err := d.GitHub.Actions.ListWorkflowJobs(ctx, in.Owner, in.Repo, in.RunID, &gh.ListWorkflowJobsOptions{
 			Filter: "latest", ListOptions: gh.ListOptions{Page: page, PerPage: 100},
 		})
 		if err != nil {
-			return WorkflowRunDetails{}, fmt.Sprintf("list jobs of workflow run %d in %s", in.RunID, in.RepoArgs), err
+			return WorkflowRunDetails{}, toolkit.Op(fmt.Sprintf("list jobs of workflow run %d in %s", in.RunID, in.RepoArgs), err)
 		}
 		out := WorkflowRunDetails{
 			WorkflowRun:  workflowRun(r),
@@ -345,7 +344,7 @@ func getWorkflowRun(d Deps) Tool {
 			}
 			out.Jobs = append(out.Jobs, job)
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -354,16 +353,16 @@ func getWorkflowRun(d Deps) Tool {
 // Given a run, it first calls GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs
 // to find the failed job.
 // https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run
-func getJobLog(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_job_log",
-		toolset: ToolsetActions,
-		kind:    read,
-		desc:    "Read the end of a job's log (up to 16 KB). Give job_id, or run_id to read the run's first failed job.",
-	}, func(ctx context.Context, in GetJobLogArgs) (JobLog, string, error) {
+func getJobLog() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_job_log",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Read,
+		Desc:    "Read the end of a job's log (up to 16 KB). Give job_id, or run_id to read the run's first failed job.",
+	}, func(ctx context.Context, d toolkit.Deps, in GetJobLogArgs) (JobLog, error) {
 		what := "get job log in " + in.RepoArgs.String()
 		if (in.JobID == 0) == (in.RunID == 0) {
-			return JobLog{}, what, &ArgError{Arg: "job_id", Problem: "give either job_id or run_id (not both)", Example: `{"run_id": 30433642}`}
+			return JobLog{}, &toolkit.ArgError{Arg: "job_id", Problem: "give either job_id or run_id (not both)", Example: `{"run_id": 30433642}`}
 		}
 		var out JobLog
 		if in.RunID != 0 {
@@ -372,7 +371,7 @@ func getJobLog(d Deps) Tool {
 				Filter: "latest", ListOptions: gh.ListOptions{PerPage: 100},
 			})
 			if err != nil {
-				return JobLog{}, what, err
+				return JobLog{}, toolkit.Op(what, err)
 			}
 			for _, j := range jobs.Jobs {
 				if c := j.GetConclusion(); c != "failure" && c != "timed_out" {
@@ -385,7 +384,7 @@ func getJobLog(d Deps) Tool {
 				}
 			}
 			if out.JobID == 0 {
-				return JobLog{}, what, fmt.Errorf("run %d has no failed job in its latest attempt; pass job_id (get_workflow_run lists the jobs)", in.RunID)
+				return JobLog{}, toolkit.Op(what, fmt.Errorf("run %d has no failed job in its latest attempt; pass job_id (get_workflow_run lists the jobs)", in.RunID))
 			}
 		} else {
 			out.JobID = in.JobID
@@ -396,24 +395,20 @@ func getJobLog(d Deps) Tool {
 		defer cancel()
 		loc, resp, err := d.GitHub.Actions.GetWorkflowJobLogs(ctx, in.Owner, in.Repo, out.JobID, 1)
 		if err != nil {
-			return JobLog{}, what, logError(resp, err)
+			return JobLog{}, toolkit.Op(what, logError(resp, err))
 		}
 		body, err := download(ctx, d.GitHub, loc)
 		if err != nil {
-			return JobLog{}, what, err
+			return JobLog{}, toolkit.Op(what, err)
 		}
 		defer body.Close()
-		lines := in.Lines
-		if lines == 0 {
-			lines = defaultLogLines
-		}
-		tail, err := tailLog(body, lines, in.Before, maxLogBytes)
+		tail, err := tailLog(body, in.Lines, in.Before, maxLogBytes)
 		if err != nil {
-			return JobLog{}, what, fmt.Errorf("reading the log: %w", err)
+			return JobLog{}, toolkit.Op(what, fmt.Errorf("reading the log: %w", err))
 		}
 		out.FromLine, out.ToLine, out.Truncated = tail.from, tail.to, tail.truncated
-		out.Log = untrusted(tail.text)
-		return out, what, nil
+		out.Log = code(tail.text)
+		return out, nil
 	})
 }
 
@@ -577,37 +572,37 @@ func cleanLogLine(b []byte) string {
 
 // rerunFailedJobs calls POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs.
 // https://docs.github.com/rest/actions/workflow-runs#re-run-failed-jobs-from-a-workflow-run
-func rerunFailedJobs(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "rerun_failed_jobs",
-		toolset: ToolsetActions,
-		kind:    create,
-		desc:    "Re-run the failed jobs of a completed workflow run, and the jobs that depend on them, as a new attempt of the same run.",
-	}, func(ctx context.Context, in RunArgs) (RunAck, string, error) {
+func rerunFailedJobs() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "rerun_failed_jobs",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Create,
+		Desc:    "Re-run the failed jobs of a completed workflow run, and the jobs that depend on them, as a new attempt of the same run.",
+	}, func(ctx context.Context, d toolkit.Deps, in RunArgs) (RunAck, error) {
 		what := fmt.Sprintf("re-run failed jobs of run %d in %s", in.RunID, in.RepoArgs)
 		_, err := d.GitHub.Actions.RerunFailedJobsByID(ctx, in.Owner, in.Repo, in.RunID)
 		var respErr *gh.ErrorResponse
 		if errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.StatusCode == http.StatusForbidden {
 			// GitHub answers 403 both for a token without access and for a
 			// run it will not re-run; its message says which.
-			return RunAck{}, what, fmt.Errorf("GitHub refused (403: %s). A run can be re-run only after it completed and within 30 days of its start; if the message is about access, the token needs Actions write permission", respErr.Message)
+			return RunAck{}, toolkit.Op(what, fmt.Errorf("GitHub refused (403: %s). A run can be re-run only after it completed and within 30 days of its start; if the message is about access, the token needs Actions write permission", respErr.Message))
 		}
 		if err != nil {
-			return RunAck{}, what, err
+			return RunAck{}, toolkit.Op(what, err)
 		}
-		return RunAck{RunID: in.RunID, Status: "queued", Next: "Follow the new attempt with get_workflow_run"}, what, nil
+		return RunAck{RunID: in.RunID, Status: "queued", Next: "Follow the new attempt with get_workflow_run"}, nil
 	})
 }
 
 // cancelWorkflowRun calls POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel.
 // https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run
-func cancelWorkflowRun(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "cancel_workflow_run",
-		toolset: ToolsetActions,
-		kind:    update,
-		desc:    "Cancel a queued or running workflow run.",
-	}, func(ctx context.Context, in RunArgs) (RunAck, string, error) {
+func cancelWorkflowRun() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "cancel_workflow_run",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Update,
+		Desc:    "Cancel a queued or running workflow run.",
+	}, func(ctx context.Context, d toolkit.Deps, in RunArgs) (RunAck, error) {
 		what := fmt.Sprintf("cancel run %d in %s", in.RunID, in.RepoArgs)
 		_, err := d.GitHub.Actions.CancelWorkflowRunByID(ctx, in.Owner, in.Repo, in.RunID)
 		var accepted *gh.AcceptedError
@@ -616,10 +611,10 @@ func cancelWorkflowRun(d Deps) Tool {
 		case errors.As(err, &accepted):
 			// 202 Accepted is GitHub's success here: it cancels in the background.
 		case errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.StatusCode == http.StatusConflict:
-			return RunAck{}, what, fmt.Errorf("the run has already completed, so there is nothing to cancel (409: %s)", respErr.Message)
+			return RunAck{}, toolkit.Op(what, fmt.Errorf("the run has already completed, so there is nothing to cancel (409: %s)", respErr.Message))
 		case err != nil:
-			return RunAck{}, what, err
+			return RunAck{}, toolkit.Op(what, err)
 		}
-		return RunAck{RunID: in.RunID, Status: "cancelling", Next: "get_workflow_run shows conclusion cancelled once GitHub has stopped it"}, what, nil
+		return RunAck{RunID: in.RunID, Status: "cancelling", Next: "get_workflow_run shows conclusion cancelled once GitHub has stopped it"}, nil
 	})
 }

@@ -23,7 +23,7 @@ var defaultToolsets = []string{ToolsetContext, ToolsetRepos, ToolsetIssues, Tool
 // growth is a deliberate decision. Run with -v to see the figures.
 func TestToolListBudget(t *testing.T) {
 	total, n := 0, 0
-	for _, tool := range All(Deps{}) {
+	for _, tool := range Catalog().Tools() {
 		if !slices.Contains(defaultToolsets, tool.Toolset) {
 			continue
 		}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	gh "github.com/google/go-github/v62/github"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // ListCollaboratorsArgs are the arguments of list_collaborators.
@@ -49,11 +51,11 @@ type CollaboratorChange struct {
 }
 
 // collaboratorTools are the collaborators toolset.
-func collaboratorTools(d Deps) []Tool {
-	return []Tool{
-		listCollaborators(d),
-		addCollaborator(d),
-		removeCollaborator(d),
+func collaboratorTools() []toolkit.Tool {
+	return []toolkit.Tool{
+		listCollaborators(),
+		addCollaborator(),
+		removeCollaborator(),
 	}
 }
 
@@ -84,19 +86,19 @@ func highestPermission(p map[string]bool) string {
 
 // listCollaborators calls GET /repos/{owner}/{repo}/collaborators.
 // https://docs.github.com/rest/collaborators/collaborators#list-repository-collaborators
-func listCollaborators(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_collaborators",
-		toolset: ToolsetCollabs,
-		kind:    read,
-		desc:    "List the people with access to a repository and their permission. Pending invitations are not listed.",
-	}, func(ctx context.Context, in ListCollaboratorsArgs) (CollaboratorList, string, error) {
+func listCollaborators() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_collaborators",
+		Toolset: ToolsetCollabs,
+		Kind:    toolkit.Read,
+		Desc:    "List the people with access to a repository and their permission. Pending invitations are not listed.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListCollaboratorsArgs) (CollaboratorList, error) {
 		what := "list collaborators of " + in.RepoArgs.String()
 		users, resp, err := d.GitHub.Repositories.ListCollaborators(ctx, in.Owner, in.Repo, &gh.ListCollaboratorsOptions{
 			Affiliation: in.Affiliation, ListOptions: in.listOptions(),
 		})
 		if err != nil {
-			return CollaboratorList{}, what, err
+			return CollaboratorList{}, toolkit.Op(what, err)
 		}
 		out := CollaboratorList{Collaborators: []Collaborator{}, NextPage: nextPage(resp)}
 		for _, u := range users {
@@ -106,7 +108,7 @@ func listCollaborators(d Deps) Tool {
 			}
 			out.Collaborators = append(out.Collaborators, Collaborator{Login: u.GetLogin(), Permission: p})
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -114,27 +116,24 @@ func listCollaborators(d Deps) Tool {
 // It is destructive: on an existing collaborator it sets the permission,
 // which may lower it.
 // https://docs.github.com/rest/collaborators/collaborators#add-a-repository-collaborator
-func addCollaborator(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "add_collaborator",
-		toolset: ToolsetCollabs,
-		kind:    destructive,
-		desc:    "Invite a user to a repository, or change a collaborator's permission (possibly lowering it).",
-	}, func(ctx context.Context, in AddCollaboratorArgs) (CollaboratorChange, string, error) {
+func addCollaborator() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "add_collaborator",
+		Toolset: ToolsetCollabs,
+		Kind:    toolkit.Destructive,
+		Desc:    "Invite a user to a repository, or change a collaborator's permission (possibly lowering it).",
+	}, func(ctx context.Context, d toolkit.Deps, in AddCollaboratorArgs) (CollaboratorChange, error) {
 		what := fmt.Sprintf("add collaborator %s to %s", in.Login, in.RepoArgs)
 		permission := in.Permission
-		if permission == "" {
-			permission = "push"
-		}
 		inv, resp, err := d.GitHub.Repositories.AddCollaborator(ctx, in.Owner, in.Repo, in.Login, &gh.RepositoryAddCollaboratorOptions{Permission: permission})
 		if err != nil {
-			return CollaboratorChange{}, what, err
+			return CollaboratorChange{}, toolkit.Op(what, err)
 		}
 		if resp.StatusCode == http.StatusNoContent {
 			return CollaboratorChange{
 				Login: in.Login, Permission: permission, Status: "updated",
 				Note: fmt.Sprintf("%s already had access (collaborator or organization member); no invitation was sent and GitHub applied permission %s", in.Login, permission),
-			}, what, nil
+			}, nil
 		}
 		if p := permissionName(inv.GetPermissions()); p != "" {
 			permission = p
@@ -142,23 +141,23 @@ func addCollaborator(d Deps) Tool {
 		return CollaboratorChange{
 			Login: in.Login, Permission: permission, Status: "invited", InvitationID: inv.GetID(),
 			Note: fmt.Sprintf("GitHub sent an invitation; %s gets access after accepting it, within 7 days", in.Login),
-		}, what, nil
+		}, nil
 	})
 }
 
 // removeCollaborator calls DELETE /repos/{owner}/{repo}/collaborators/{username}.
 // https://docs.github.com/rest/collaborators/collaborators#remove-a-repository-collaborator
-func removeCollaborator(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "remove_collaborator",
-		toolset: ToolsetCollabs,
-		kind:    destructive,
-		desc:    "Remove a user's access to a repository, cancelling any pending invitation. Access through an organization or team remains.",
-	}, func(ctx context.Context, in CollaboratorArgs) (CollaboratorChange, string, error) {
+func removeCollaborator() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "remove_collaborator",
+		Toolset: ToolsetCollabs,
+		Kind:    toolkit.Destructive,
+		Desc:    "Remove a user's access to a repository, cancelling any pending invitation. Access through an organization or team remains.",
+	}, func(ctx context.Context, d toolkit.Deps, in CollaboratorArgs) (CollaboratorChange, error) {
 		what := fmt.Sprintf("remove collaborator %s from %s", in.Login, in.RepoArgs)
 		if _, err := d.GitHub.Repositories.RemoveCollaborator(ctx, in.Owner, in.Repo, in.Login); err != nil {
-			return CollaboratorChange{}, what, err
+			return CollaboratorChange{}, toolkit.Op(what, err)
 		}
-		return CollaboratorChange{Login: in.Login, Status: "removed", Note: in.Login + " no longer has direct access; any pending invitation is cancelled"}, what, nil
+		return CollaboratorChange{Login: in.Login, Status: "removed", Note: in.Login + " no longer has direct access; any pending invitation is cancelled"}, nil
 	})
 }

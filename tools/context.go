@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/ghmcp/ghmcp/github"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // GetMeArgs are the arguments of get_me: none.
@@ -13,10 +15,10 @@ type GetMeArgs struct{}
 
 // AuthenticatedUser is who the token acts as.
 type AuthenticatedUser struct {
-	Login   string    `json:"login"`
-	Name    Untrusted `json:"name,omitempty"`
-	Type    string    `json:"type" jsonschema:"User, Bot or Organization"`
-	HTMLURL string    `json:"html_url"`
+	Login   string            `json:"login"`
+	Name    toolkit.Untrusted `json:"name,omitempty"`
+	Type    string            `json:"type" jsonschema:"User, Bot or Organization"`
+	HTMLURL string            `json:"html_url"`
 	// Scopes is a pointer so that a classic token without scopes ([]) and
 	// a fine-grained token (absent) stay apart.
 	Scopes *[]string `json:"scopes,omitempty" jsonschema:"OAuth scopes of a classic token; absent for fine-grained and app tokens, whose permissions GitHub does not report"`
@@ -27,25 +29,25 @@ type AuthenticatedUser struct {
 }
 
 // contextTools are the context toolset.
-func contextTools(d Deps) []Tool {
-	return []Tool{
-		getMe(d),
+func contextTools() []toolkit.Tool {
+	return []toolkit.Tool{
+		getMe(),
 	}
 }
 
 // getMe calls GET /user.
 // https://docs.github.com/rest/users/users#get-the-authenticated-user
-func getMe(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_me",
-		toolset: ToolsetContext,
-		kind:    read,
-		desc:    "Get the user the token acts as, and a classic token's OAuth scopes. Use it to learn your own login.",
-	}, func(ctx context.Context, _ GetMeArgs) (AuthenticatedUser, string, error) {
+func getMe() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_me",
+		Toolset: ToolsetContext,
+		Kind:    toolkit.Read,
+		Desc:    "Get the user the token acts as, and a classic token's OAuth scopes. Use it to learn your own login.",
+	}, func(ctx context.Context, d toolkit.Deps, _ GetMeArgs) (AuthenticatedUser, error) {
 		what := "get the authenticated user"
 		u, resp, err := d.GitHub.Users.Get(ctx, "")
 		if err != nil {
-			return AuthenticatedUser{}, what, err
+			return AuthenticatedUser{}, toolkit.Op(what, err)
 		}
 		out := AuthenticatedUser{
 			Login:   u.GetLogin(),
@@ -60,7 +62,7 @@ func getMe(d Deps) Tool {
 		if out.Token = d.Permissions.Report(); out.Token != nil {
 			out.Token.Scopes = nil // already in scopes
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	gh "github.com/google/go-github/v62/github"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // How much issue and comment text a result carries. GitHub caps a body at
@@ -57,41 +59,41 @@ func (a IssueArgs) String() string { return fmt.Sprintf("%s/%s#%d", a.Owner, a.R
 // list_issues, search_issues, update_issue). Lists carry a body excerpt
 // with body_truncated; update_issue carries no body.
 type Issue struct {
-	Number        int           `json:"number"`
-	Repo          string        `json:"repo,omitempty" jsonschema:"owner/name; in search results only"`
-	Title         Untrusted     `json:"title"`
-	State         string        `json:"state" jsonschema:"open or closed"`
-	StateReason   string        `json:"state_reason,omitempty" jsonschema:"completed, not_planned, reopened or duplicate"`
-	PullRequest   bool          `json:"pull_request,omitempty" jsonschema:"This is a pull request; the pull_requests tools read it"`
-	Author        string        `json:"author"`
-	Labels        []string      `json:"labels,omitempty"`
-	Assignees     []string      `json:"assignees,omitempty"`
-	Milestone     *MilestoneRef `json:"milestone,omitempty"`
-	CommentCount  int           `json:"comment_count"`
-	Locked        bool          `json:"locked,omitempty"`
-	CreatedAt     string        `json:"created_at"`
-	UpdatedAt     string        `json:"updated_at"`
-	ClosedAt      string        `json:"closed_at,omitempty"`
-	HTMLURL       string        `json:"html_url"`
-	Body          Untrusted     `json:"body,omitempty"`
-	BodyTruncated bool          `json:"body_truncated,omitempty" jsonschema:"body is an excerpt; get_issue returns it whole"`
+	Number        int               `json:"number"`
+	Repo          string            `json:"repo,omitempty" jsonschema:"owner/name; in search results only"`
+	Title         toolkit.Untrusted `json:"title"`
+	State         string            `json:"state" jsonschema:"open or closed"`
+	StateReason   string            `json:"state_reason,omitempty" jsonschema:"completed, not_planned, reopened or duplicate"`
+	PullRequest   bool              `json:"pull_request,omitempty" jsonschema:"This is a pull request; the pull_requests tools read it"`
+	Author        string            `json:"author"`
+	Labels        []string          `json:"labels,omitempty"`
+	Assignees     []string          `json:"assignees,omitempty"`
+	Milestone     *MilestoneRef     `json:"milestone,omitempty"`
+	CommentCount  int               `json:"comment_count"`
+	Locked        bool              `json:"locked,omitempty"`
+	CreatedAt     string            `json:"created_at"`
+	UpdatedAt     string            `json:"updated_at"`
+	ClosedAt      string            `json:"closed_at,omitempty"`
+	HTMLURL       string            `json:"html_url"`
+	Body          toolkit.Untrusted `json:"body,omitempty"`
+	BodyTruncated bool              `json:"body_truncated,omitempty" jsonschema:"body is an excerpt; get_issue returns it whole"`
 }
 
 // MilestoneRef names a milestone.
 type MilestoneRef struct {
-	Number int       `json:"number"`
-	Title  Untrusted `json:"title"`
+	Number int               `json:"number"`
+	Title  toolkit.Untrusted `json:"title"`
 }
 
 // IssueComment is a comment on an issue or pull request.
 type IssueComment struct {
-	ID                int64     `json:"id"`
-	Author            string    `json:"author"`
-	AuthorAssociation string    `json:"author_association,omitempty" jsonschema:"OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIMER or NONE"`
-	CreatedAt         string    `json:"created_at"`
-	UpdatedAt         string    `json:"updated_at,omitempty" jsonschema:"Set when the comment was edited"`
-	Body              Untrusted `json:"body"`
-	Truncated         bool      `json:"truncated,omitempty" jsonschema:"body is cut; list_issue_comments returns it whole"`
+	ID                int64             `json:"id"`
+	Author            string            `json:"author"`
+	AuthorAssociation string            `json:"author_association,omitempty" jsonschema:"OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIMER or NONE"`
+	CreatedAt         string            `json:"created_at"`
+	UpdatedAt         string            `json:"updated_at,omitempty" jsonschema:"Set when the comment was edited"`
+	Body              toolkit.Untrusted `json:"body"`
+	Truncated         bool              `json:"truncated,omitempty" jsonschema:"body is cut; list_issue_comments returns it whole"`
 }
 
 // IssueCommentRef identifies a created comment.
@@ -101,27 +103,27 @@ type IssueCommentRef struct {
 }
 
 // issueTools are the issues toolset.
-func issueTools(d Deps) []Tool {
-	return []Tool{
-		getIssue(d),
-		listIssues(d),
-		searchIssues(d),
-		createIssue(d),
-		updateIssue(d),
-		addIssueComment(d),
-		listIssueComments(d),
+func issueTools() []toolkit.Tool {
+	return []toolkit.Tool{
+		getIssue(),
+		listIssues(),
+		searchIssues(),
+		createIssue(),
+		updateIssue(),
+		addIssueComment(),
+		listIssueComments(),
 	}
 }
 
 // createIssue calls POST /repos/{owner}/{repo}/issues.
 // https://docs.github.com/rest/issues/issues#create-an-issue
-func createIssue(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "create_issue",
-		toolset: ToolsetIssues,
-		kind:    create,
-		desc:    "Open a new issue. Each call creates another issue, so do not repeat a call that succeeded.",
-	}, func(ctx context.Context, in CreateIssueArgs) (IssueRef, string, error) {
+func createIssue() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "create_issue",
+		Toolset: ToolsetIssues,
+		Kind:    toolkit.Create,
+		Desc:    "Open a new issue. Each call creates another issue, so do not repeat a call that succeeded.",
+	}, func(ctx context.Context, d toolkit.Deps, in CreateIssueArgs) (IssueRef, error) {
 		what := "create issue in " + in.RepoArgs.String()
 		req := &gh.IssueRequest{Title: &in.Title}
 		if in.Body != "" {
@@ -138,9 +140,9 @@ func createIssue(d Deps) Tool {
 		}
 		is, _, err := d.GitHub.Issues.Create(ctx, in.Owner, in.Repo, req)
 		if err != nil {
-			return IssueRef{}, what, err
+			return IssueRef{}, toolkit.Op(what, err)
 		}
-		return IssueRef{Number: is.GetNumber(), HTMLURL: is.GetHTMLURL(), State: is.GetState()}, what, nil
+		return IssueRef{Number: is.GetNumber(), HTMLURL: is.GetHTMLURL(), State: is.GetState()}, nil
 	})
 }
 
@@ -162,35 +164,31 @@ type IssueDetails struct {
 // comments, GET /repos/{owner}/{repo}/issues/{issue_number}/comments.
 // https://docs.github.com/rest/issues/issues#get-an-issue
 // https://docs.github.com/rest/issues/comments#list-issue-comments
-func getIssue(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_issue",
-		toolset: ToolsetIssues,
-		kind:    read,
-		desc:    "Get an issue with its whole body; with_comments adds its first comments.",
-	}, func(ctx context.Context, in GetIssueArgs) (IssueDetails, string, error) {
+func getIssue() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_issue",
+		Toolset: ToolsetIssues,
+		Kind:    toolkit.Read,
+		Desc:    "Get an issue with its whole body; with_comments adds its first comments.",
+	}, func(ctx context.Context, d toolkit.Deps, in GetIssueArgs) (IssueDetails, error) {
 		what := "get issue " + in.IssueArgs.String()
 		is, _, err := d.GitHub.Issues.Get(ctx, in.Owner, in.Repo, in.IssueNumber)
 		if err != nil {
-			return IssueDetails{}, what, err
+			return IssueDetails{}, toolkit.Op(what, err)
 		}
 		out := IssueDetails{Issue: issueFrom(is, wholeBody)}
 		if !in.WithComments || is.GetComments() == 0 {
-			return out, what, nil
+			return out, nil
 		}
 		what = "list comments of issue " + in.IssueArgs.String()
-		perPage := in.CommentsPerPage
-		if perPage == 0 {
-			perPage = 10
-		}
 		cs, resp, err := d.GitHub.Issues.ListComments(ctx, in.Owner, in.Repo, in.IssueNumber,
-			&gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{Page: 1, PerPage: perPage}})
+			&gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{Page: 1, PerPage: in.CommentsPerPage}})
 		if err != nil {
-			return IssueDetails{}, what, err
+			return IssueDetails{}, toolkit.Op(what, err)
 		}
 		out.Comments = commentsFrom(cs, embeddedCommentBytes)
 		out.CommentsNextPage = nextPage(resp)
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -216,13 +214,13 @@ type IssueList struct {
 // pull requests; they are kept, marked pull_request, so that pages stay
 // GitHub's pages and next_page stays exact.
 // https://docs.github.com/rest/issues/issues#list-repository-issues
-func listIssues(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_issues",
-		toolset: ToolsetIssues,
-		kind:    read,
-		desc:    "List a repository's issues, newest first, with body excerpts; pull requests are included, marked pull_request. Text search: search_issues.",
-	}, func(ctx context.Context, in ListIssuesArgs) (IssueList, string, error) {
+func listIssues() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_issues",
+		Toolset: ToolsetIssues,
+		Kind:    toolkit.Read,
+		Desc:    "List a repository's issues, newest first, with body excerpts; pull requests are included, marked pull_request. Text search: search_issues.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListIssuesArgs) (IssueList, error) {
 		what := "list issues of " + in.RepoArgs.String()
 		opts := &gh.IssueListByRepoOptions{
 			State:       in.State,
@@ -233,31 +231,31 @@ func listIssues(d Deps) Tool {
 		}
 		for i, l := range in.Labels {
 			if strings.Contains(l, ",") {
-				return IssueList{}, what, &ArgError{Arg: fmt.Sprintf("labels[%d]", i), Problem: "contains a comma, which GitHub's label filter cannot express; use search_issues with label:\"...\""}
+				return IssueList{}, &toolkit.ArgError{Arg: fmt.Sprintf("labels[%d]", i), Problem: "contains a comma, which GitHub's label filter cannot express; use search_issues with label:\"...\""}
 			}
 		}
 		switch in.Assignee {
 		case "", "none", "*":
 		default:
-			if err := checkKind("assignee", "login", in.Assignee); err != nil {
-				return IssueList{}, what, err
+			if err := toolkit.CheckName("assignee", "login", in.Assignee); err != nil {
+				return IssueList{}, toolkit.Op(what, err)
 			}
 		}
 		opts.Assignee = in.Assignee
 		since, err := parseTimeArg("since", in.Since)
 		if err != nil {
-			return IssueList{}, what, err
+			return IssueList{}, toolkit.Op(what, err)
 		}
 		opts.Since = since
 		issues, resp, err := d.GitHub.Issues.ListByRepo(ctx, in.Owner, in.Repo, opts)
 		if err != nil {
-			return IssueList{}, what, err
+			return IssueList{}, toolkit.Op(what, err)
 		}
 		out := IssueList{Issues: make([]Issue, 0, len(issues)), NextPage: nextPage(resp)}
 		for _, is := range issues {
 			out.Issues = append(out.Issues, issueFrom(is, issueExcerptBytes))
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -278,27 +276,27 @@ type UpdateIssueArgs struct {
 // with only the fields given (go-github's IssueRequest cannot send the
 // null that removes a milestone, so the body is built here).
 // https://docs.github.com/rest/issues/issues#update-an-issue
-func updateIssue(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "update_issue",
-		toolset: ToolsetIssues,
-		kind:    update,
-		desc:    "Change an issue; only the fields given change, and labels or assignees replace the current set ([] clears). Close with state closed and state_reason completed or not_planned.",
-	}, func(ctx context.Context, in UpdateIssueArgs) (Issue, string, error) {
+func updateIssue() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "update_issue",
+		Toolset: ToolsetIssues,
+		Kind:    toolkit.Update,
+		Desc:    "Change an issue; only the fields given change, and labels or assignees replace the current set ([] clears). Close with state closed and state_reason completed or not_planned.",
+	}, func(ctx context.Context, d toolkit.Deps, in UpdateIssueArgs) (Issue, error) {
 		what := "update issue " + in.IssueArgs.String()
 		body, err := in.patch()
 		if err != nil {
-			return Issue{}, what, err
+			return Issue{}, toolkit.Op(what, err)
 		}
 		req, err := d.GitHub.NewRequest("PATCH", fmt.Sprintf("repos/%s/%s/issues/%d", in.Owner, in.Repo, in.IssueNumber), body)
 		if err != nil {
-			return Issue{}, what, err
+			return Issue{}, toolkit.Op(what, err)
 		}
 		var is gh.Issue
 		if _, err := d.GitHub.Do(ctx, req, &is); err != nil {
-			return Issue{}, what, err
+			return Issue{}, toolkit.Op(what, err)
 		}
-		return issueFrom(&is, noBody), what, nil
+		return issueFrom(&is, noBody), nil
 	})
 }
 
@@ -310,17 +308,17 @@ func (in UpdateIssueArgs) patch() (map[string]any, error) {
 	}
 	if in.Body != nil {
 		if n := len([]rune(*in.Body)); n > 65536 {
-			return nil, &ArgError{Arg: "body", Problem: fmt.Sprintf("has %d characters; GitHub accepts at most 65536", n)}
+			return nil, &toolkit.ArgError{Arg: "body", Problem: fmt.Sprintf("has %d characters; GitHub accepts at most 65536", n)}
 		}
 		body["body"] = *in.Body
 	}
 	switch {
 	case in.StateReason != "" && in.State == "":
-		return nil, &ArgError{Arg: "state_reason", Problem: "needs state: closed with completed or not_planned, open with reopened", Example: `{"state":"closed","state_reason":"completed"}`}
+		return nil, &toolkit.ArgError{Arg: "state_reason", Problem: "needs state: closed with completed or not_planned, open with reopened", Example: `{"state":"closed","state_reason":"completed"}`}
 	case in.StateReason == "reopened" && in.State != "open":
-		return nil, &ArgError{Arg: "state_reason", Problem: "reopened goes with state open", Example: `{"state":"open","state_reason":"reopened"}`}
+		return nil, &toolkit.ArgError{Arg: "state_reason", Problem: "reopened goes with state open", Example: `{"state":"open","state_reason":"reopened"}`}
 	case in.StateReason != "" && in.StateReason != "reopened" && in.State != "closed":
-		return nil, &ArgError{Arg: "state_reason", Problem: in.StateReason + " goes with state closed", Example: `{"state":"closed","state_reason":"` + in.StateReason + `"}`}
+		return nil, &toolkit.ArgError{Arg: "state_reason", Problem: in.StateReason + " goes with state closed", Example: `{"state":"closed","state_reason":"` + in.StateReason + `"}`}
 	}
 	if in.State != "" {
 		body["state"] = in.State
@@ -337,7 +335,7 @@ func (in UpdateIssueArgs) patch() (map[string]any, error) {
 	if in.Milestone != nil {
 		switch m := *in.Milestone; {
 		case m < 0:
-			return nil, &ArgError{Arg: "milestone", Problem: fmt.Sprintf("is %d; give a milestone number, or 0 to remove the milestone", m)}
+			return nil, &toolkit.ArgError{Arg: "milestone", Problem: fmt.Sprintf("is %d; give a milestone number, or 0 to remove the milestone", m)}
 		case m == 0:
 			body["milestone"] = nil
 		default:
@@ -358,19 +356,19 @@ type AddIssueCommentArgs struct {
 
 // addIssueComment calls POST /repos/{owner}/{repo}/issues/{issue_number}/comments.
 // https://docs.github.com/rest/issues/comments#create-an-issue-comment
-func addIssueComment(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "add_issue_comment",
-		toolset: ToolsetIssues,
-		kind:    create,
-		desc:    "Comment on an issue or pull request. Each call posts another comment: do not repeat one that succeeded.",
-	}, func(ctx context.Context, in AddIssueCommentArgs) (IssueCommentRef, string, error) {
+func addIssueComment() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "add_issue_comment",
+		Toolset: ToolsetIssues,
+		Kind:    toolkit.Create,
+		Desc:    "Comment on an issue or pull request. Each call posts another comment: do not repeat one that succeeded.",
+	}, func(ctx context.Context, d toolkit.Deps, in AddIssueCommentArgs) (IssueCommentRef, error) {
 		what := "comment on issue " + in.IssueArgs.String()
 		c, _, err := d.GitHub.Issues.CreateComment(ctx, in.Owner, in.Repo, in.IssueNumber, &gh.IssueComment{Body: &in.Body})
 		if err != nil {
-			return IssueCommentRef{}, what, err
+			return IssueCommentRef{}, toolkit.Op(what, err)
 		}
-		return IssueCommentRef{ID: c.GetID(), HTMLURL: c.GetHTMLURL()}, what, nil
+		return IssueCommentRef{ID: c.GetID(), HTMLURL: c.GetHTMLURL()}, nil
 	})
 }
 
@@ -391,17 +389,17 @@ type IssueCommentList struct {
 // Bodies are whole: this is where a capped comment is read in full, and
 // GitHub caps each at 65,536 characters; per_page bounds the total.
 // https://docs.github.com/rest/issues/comments#list-issue-comments
-func listIssueComments(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_issue_comments",
-		toolset: ToolsetIssues,
-		kind:    read,
-		desc:    "List an issue's or pull request's comments, oldest first, with whole bodies.",
-	}, func(ctx context.Context, in ListIssueCommentsArgs) (IssueCommentList, string, error) {
+func listIssueComments() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_issue_comments",
+		Toolset: ToolsetIssues,
+		Kind:    toolkit.Read,
+		Desc:    "List an issue's or pull request's comments, oldest first, with whole bodies.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListIssueCommentsArgs) (IssueCommentList, error) {
 		what := "list comments of issue " + in.IssueArgs.String()
 		since, err := parseTimeArg("since", in.Since)
 		if err != nil {
-			return IssueCommentList{}, what, err
+			return IssueCommentList{}, toolkit.Op(what, err)
 		}
 		opts := &gh.IssueListCommentsOptions{ListOptions: in.PageArgs.listOptions()}
 		if !since.IsZero() {
@@ -409,13 +407,13 @@ func listIssueComments(d Deps) Tool {
 		}
 		cs, resp, err := d.GitHub.Issues.ListComments(ctx, in.Owner, in.Repo, in.IssueNumber, opts)
 		if err != nil {
-			return IssueCommentList{}, what, err
+			return IssueCommentList{}, toolkit.Op(what, err)
 		}
 		out := IssueCommentList{Comments: commentsFrom(cs, wholeBody), NextPage: nextPage(resp)}
 		if out.Comments == nil {
 			out.Comments = []IssueComment{}
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -440,22 +438,22 @@ type IssueSearchResult struct {
 // searchIssues calls GET /search/issues, which spends the search budget
 // (30 requests a minute), not the core one.
 // https://docs.github.com/rest/search/search#search-issues-and-pull-requests
-func searchIssues(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "search_issues",
-		toolset: ToolsetIssues,
-		kind:    read,
-		desc:    "Search issues across repositories. Spends the search rate budget (30/min): within one repository prefer list_issues' filters.",
-	}, func(ctx context.Context, in SearchIssuesArgs) (IssueSearchResult, string, error) {
+func searchIssues() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "search_issues",
+		Toolset: ToolsetIssues,
+		Kind:    toolkit.Read,
+		Desc:    "Search issues across repositories. Spends the search rate budget (30/min): within one repository prefer list_issues' filters.",
+	}, func(ctx context.Context, d toolkit.Deps, in SearchIssuesArgs) (IssueSearchResult, error) {
 		// user: only where --repos allows the whole owner (or is unset).
 		_, ownerErr := d.Repos.ScopeQuery("user:" + in.Owner)
 		q, err := in.query(ownerErr == nil)
 		what := fmt.Sprintf("search issues for %q", q)
 		if err != nil {
-			return IssueSearchResult{}, what, err
+			return IssueSearchResult{}, toolkit.Op(what, err)
 		}
 		if q, err = d.Repos.ScopeQuery(q); err != nil {
-			return IssueSearchResult{}, what, err
+			return IssueSearchResult{}, toolkit.Op(what, err)
 		}
 		opts := &gh.SearchOptions{Sort: in.Sort, Order: in.Order, ListOptions: in.PageArgs.listOptions()}
 		if in.Sort == "" {
@@ -463,7 +461,7 @@ func searchIssues(d Deps) Tool {
 		}
 		res, resp, err := d.GitHub.Search.Issues(ctx, q, opts)
 		if err != nil {
-			return IssueSearchResult{}, what, err
+			return IssueSearchResult{}, toolkit.Op(what, err)
 		}
 		out := IssueSearchResult{
 			TotalCount: res.GetTotal(),
@@ -482,7 +480,7 @@ func searchIssues(d Deps) Tool {
 			}
 			out.Issues = append(out.Issues, i)
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -496,11 +494,11 @@ func searchIssues(d Deps) Tool {
 func (in SearchIssuesArgs) query(userOK bool) (string, error) {
 	q := strings.TrimSpace(in.Q)
 	if q == "" {
-		return "", &ArgError{Arg: "q", Problem: "must not be empty", Example: `"crash label:bug is:open"`}
+		return "", &toolkit.ArgError{Arg: "q", Problem: "must not be empty", Example: `"crash label:bug is:open"`}
 	}
 	switch {
 	case in.Repo != "" && in.Owner == "":
-		return "", &ArgError{Arg: "repo", Problem: "needs owner too", Example: `{"owner":"octo","repo":"hello"}`}
+		return "", &toolkit.ArgError{Arg: "repo", Problem: "needs owner too", Example: `{"owner":"octo","repo":"hello"}`}
 	case in.Repo != "":
 		q += " repo:" + in.Owner + "/" + in.Repo
 	case in.Owner != "" && userOK:
@@ -553,7 +551,7 @@ func issueFrom(is *gh.Issue, maxBody int) Issue {
 	case maxBody == wholeBody:
 		out.Body = untrusted(is.GetBody())
 	default:
-		body, cut := capText(is.GetBody(), maxBody)
+		body, cut := toolkit.CapText(is.GetBody(), maxBody)
 		out.Body, out.BodyTruncated = untrusted(body), cut
 	}
 	return out
@@ -569,7 +567,7 @@ func commentsFrom(cs []*gh.IssueComment, maxBody int) []IssueComment {
 	for _, c := range cs {
 		body, cut := c.GetBody(), false
 		if maxBody != wholeBody {
-			body, cut = capText(body, maxBody)
+			body, cut = toolkit.CapText(body, maxBody)
 		}
 		ic := IssueComment{
 			ID:                c.GetID(),

@@ -10,6 +10,8 @@ import (
 
 	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // jsonBody checks that a request body equals want as JSON.
@@ -153,7 +155,7 @@ func closedIssue(t *testing.T) Issue {
 		UpdatedAt:    "2026-11-20T16:40:00Z",
 		ClosedAt:     "2026-11-20T16:40:00Z",
 		HTMLURL:      "https://github.com/octo/hello/issues/1347",
-		Body:         Untrusted(rawField(t, "issue_closed.json", 0, "body")),
+		Body:         toolkit.Untrusted(rawField(t, "issue_closed.json", 0, "body")),
 	}
 }
 
@@ -187,7 +189,7 @@ func TestGetIssue(t *testing.T) {
 					Comments: []IssueComment{
 						{ID: 1001, Author: "octo", AuthorAssociation: "OWNER", CreatedAt: "2026-11-02T11:00:00Z", Body: "Thanks! Can you attach the full log?"},
 						{ID: 1002, Author: "hubot", AuthorAssociation: "CONTRIBUTOR", CreatedAt: "2026-11-02T12:00:00Z", UpdatedAt: "2026-11-02T12:05:00Z",
-							Body: Untrusted(longLog[:embeddedCommentBytes]), Truncated: true},
+							Body: toolkit.Untrusted(longLog[:embeddedCommentBytes]), Truncated: true},
 					},
 					CommentsNextPage: 2,
 				}
@@ -331,7 +333,7 @@ func TestListIssues(t *testing.T) {
 				Number: 1349, Title: "Document the --config flag", State: "open", Author: "hubot",
 				Labels: []string{"documentation"}, CreatedAt: "2026-11-20T18:00:00Z", UpdatedAt: "2026-11-20T18:00:00Z",
 				HTMLURL: "https://github.com/octo/hello/issues/1349",
-				Body:    Untrusted(docsBody[:issueExcerptBytes]), BodyTruncated: true,
+				Body:    toolkit.Untrusted(docsBody[:issueExcerptBytes]), BodyTruncated: true,
 			},
 		},
 		NextPage: 3,
@@ -342,9 +344,9 @@ func TestListIssues(t *testing.T) {
 		wantQuery string
 	}{
 		{
-			name:      "no filters sends only the paging",
+			name:      "no filters sends the paging and the default state",
 			args:      `{"owner":"octo","repo":"hello"}`,
-			wantQuery: "page=1&per_page=20",
+			wantQuery: "state=open&page=1&per_page=20",
 		},
 		{
 			name:      "every filter is sent",
@@ -354,12 +356,12 @@ func TestListIssues(t *testing.T) {
 		{
 			name:      "unassigned issues",
 			args:      `{"owner":"octo","repo":"hello","assignee":"none"}`,
-			wantQuery: "assignee=none&page=1&per_page=20",
+			wantQuery: "state=open&assignee=none&page=1&per_page=20",
 		},
 		{
 			name:      "issues with any assignee",
 			args:      `{"owner":"octo","repo":"hello","assignee":"*"}`,
-			wantQuery: "assignee=*&page=1&per_page=20",
+			wantQuery: "state=open&assignee=*&page=1&per_page=20",
 		},
 	}
 	for _, tt := range tests {
@@ -580,7 +582,7 @@ func TestListIssueComments(t *testing.T) {
 		Comments: []IssueComment{
 			{ID: 1001, Author: "octo", AuthorAssociation: "OWNER", CreatedAt: "2026-11-02T11:00:00Z", Body: "Thanks! Can you attach the full log?"},
 			{ID: 1002, Author: "hubot", AuthorAssociation: "CONTRIBUTOR", CreatedAt: "2026-11-02T12:00:00Z", UpdatedAt: "2026-11-02T12:05:00Z",
-				Body: Untrusted(rawField(t, "issue_comments.json", 1, "body"))},
+				Body: toolkit.Untrusted(rawField(t, "issue_comments.json", 1, "body"))},
 		},
 		NextPage: 2,
 	}
@@ -643,7 +645,7 @@ func TestSearchIssues(t *testing.T) {
 				Author: "hubot", Labels: []string{"bug", "p1"}, Assignees: []string{"octo"}, CommentCount: 2,
 				CreatedAt: "2026-11-02T10:15:00Z", UpdatedAt: "2026-11-20T16:40:00Z", ClosedAt: "2026-11-20T16:40:00Z",
 				HTMLURL: "https://github.com/octo/hello/issues/1347",
-				Body:    Untrusted(rawField(t, "issue_closed.json", 0, "body")[:issueExcerptBytes]), BodyTruncated: true,
+				Body:    toolkit.Untrusted(rawField(t, "issue_closed.json", 0, "body")[:issueExcerptBytes]), BodyTruncated: true,
 			},
 			{
 				Number: 88, Repo: "acme/tools", Title: "Config file ignored on Windows", State: "open", Author: "monalisa",

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	gh "github.com/google/go-github/v62/github"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // Caps on the text a pull-request tool returns, in bytes.
@@ -27,35 +29,26 @@ const (
 // maxReviewComments is the most line comments one review may carry here.
 const maxReviewComments = 100
 
-// PullArgs names a pull request.
+// PullArgs names a pull request. The number's rule is quiet: "minimum":1
+// would cost every tool's schema bytes to say what the model knows.
 type PullArgs struct {
 	RepoArgs
-	Number int `json:"number"`
+	Number int `json:"number" ghmcp:"range=1..,quiet"`
 }
 
 func (a PullArgs) String() string { return fmt.Sprintf("%s/%s#%d", a.Owner, a.Repo, a.Number) }
 
-// check refuses a missing or bad number. It is checked here, not with a
-// ghmcp rule: validate reads 0 as "not given", and "minimum":1 would cost
-// every tool's schema bytes to say what the model knows.
-func (a PullArgs) check() error {
-	if a.Number < 1 {
-		return &ArgError{Arg: "number", Problem: fmt.Sprintf("is %d; it must be a pull request number, 1 or more", a.Number), Example: "42"}
-	}
-	return nil
-}
-
 // PullRequestSummary is a pull request in a list.
 type PullRequestSummary struct {
-	Number    int       `json:"number"`
-	Title     Untrusted `json:"title"`
-	State     string    `json:"state" jsonschema:"open or closed"`
-	Draft     bool      `json:"draft,omitempty"`
-	Merged    bool      `json:"merged,omitempty"`
-	Author    string    `json:"author"`
-	Head      string    `json:"head" jsonschema:"Branch with the changes; owner:branch when it is in a fork"`
-	Base      string    `json:"base"`
-	UpdatedAt string    `json:"updated_at"`
+	Number    int               `json:"number"`
+	Title     toolkit.Untrusted `json:"title"`
+	State     string            `json:"state" jsonschema:"open or closed"`
+	Draft     bool              `json:"draft,omitempty"`
+	Merged    bool              `json:"merged,omitempty"`
+	Author    string            `json:"author"`
+	Head      string            `json:"head" jsonschema:"Branch with the changes; owner:branch when it is in a fork"`
+	Base      string            `json:"base"`
+	UpdatedAt string            `json:"updated_at"`
 }
 
 // PullRequestList is a page of pull requests.
@@ -66,32 +59,32 @@ type PullRequestList struct {
 
 // PullRequest is the compact form of one pull request.
 type PullRequest struct {
-	Number             int       `json:"number"`
-	Title              Untrusted `json:"title"`
-	State              string    `json:"state" jsonschema:"open or closed"`
-	Draft              bool      `json:"draft"`
-	Merged             bool      `json:"merged"`
-	Mergeable          *bool     `json:"mergeable,omitempty" jsonschema:"Absent while GitHub computes it; read the PR again in a few seconds"`
-	MergeableState     string    `json:"mergeable_state,omitempty" jsonschema:"clean; dirty (conflicts); blocked (required reviews or checks missing); behind (base moved on); unstable (failing checks); unknown (still computing)"`
-	Author             string    `json:"author"`
-	Head               string    `json:"head" jsonschema:"Branch with the changes"`
-	HeadSHA            string    `json:"head_sha" jsonschema:"Pass it as expected_head_sha to merge_pull_request"`
-	HeadRepo           string    `json:"head_repo,omitempty" jsonschema:"owner/name of the fork the head branch is in, when it is not this repository"`
-	Base               string    `json:"base"`
-	Body               Untrusted `json:"body,omitempty"`
-	Labels             []string  `json:"labels,omitempty"`
-	RequestedReviewers []string  `json:"requested_reviewers,omitempty"`
-	Commits            int       `json:"commits"`
-	Additions          int       `json:"additions"`
-	Deletions          int       `json:"deletions"`
-	ChangedFiles       int       `json:"changed_files"`
-	HTMLURL            string    `json:"html_url"`
-	CreatedAt          string    `json:"created_at"`
-	UpdatedAt          string    `json:"updated_at"`
-	ClosedAt           string    `json:"closed_at,omitempty"`
-	MergedAt           string    `json:"merged_at,omitempty"`
-	MergedBy           string    `json:"merged_by,omitempty"`
-	MergeCommitSHA     string    `json:"merge_commit_sha,omitempty"`
+	Number             int               `json:"number"`
+	Title              toolkit.Untrusted `json:"title"`
+	State              string            `json:"state" jsonschema:"open or closed"`
+	Draft              bool              `json:"draft"`
+	Merged             bool              `json:"merged"`
+	Mergeable          *bool             `json:"mergeable,omitempty" jsonschema:"Absent while GitHub computes it; read the PR again in a few seconds"`
+	MergeableState     string            `json:"mergeable_state,omitempty" jsonschema:"clean; dirty (conflicts); blocked (required reviews or checks missing); behind (base moved on); unstable (failing checks); unknown (still computing)"`
+	Author             string            `json:"author"`
+	Head               string            `json:"head" jsonschema:"Branch with the changes"`
+	HeadSHA            string            `json:"head_sha" jsonschema:"Pass it as expected_head_sha to merge_pull_request"`
+	HeadRepo           string            `json:"head_repo,omitempty" jsonschema:"owner/name of the fork the head branch is in, when it is not this repository"`
+	Base               string            `json:"base"`
+	Body               toolkit.Untrusted `json:"body,omitempty"`
+	Labels             []string          `json:"labels,omitempty"`
+	RequestedReviewers []string          `json:"requested_reviewers,omitempty"`
+	Commits            int               `json:"commits"`
+	Additions          int               `json:"additions"`
+	Deletions          int               `json:"deletions"`
+	ChangedFiles       int               `json:"changed_files"`
+	HTMLURL            string            `json:"html_url"`
+	CreatedAt          string            `json:"created_at"`
+	UpdatedAt          string            `json:"updated_at"`
+	ClosedAt           string            `json:"closed_at,omitempty"`
+	MergedAt           string            `json:"merged_at,omitempty"`
+	MergedBy           string            `json:"merged_by,omitempty"`
+	MergeCommitSHA     string            `json:"merge_commit_sha,omitempty"`
 }
 
 // PullRequestRef identifies a created or changed pull request.
@@ -104,14 +97,14 @@ type PullRequestRef struct {
 
 // PullRequestFile is one changed file and its patch.
 type PullRequestFile struct {
-	Path         string    `json:"path"`
-	PreviousPath string    `json:"previous_path,omitempty" jsonschema:"The old path of a renamed file"`
-	Status       string    `json:"status,omitempty" jsonschema:"added, removed, modified, renamed, copied, changed or unchanged"`
-	Additions    int       `json:"additions"`
-	Deletions    int       `json:"deletions"`
-	Patch        Untrusted `json:"patch,omitempty"`
-	Truncated    bool      `json:"truncated,omitempty" jsonschema:"The patch goes on (or GitHub left it out of the list): call again with this path and offset=next_offset for the rest"`
-	NextOffset   int       `json:"next_offset,omitempty"`
+	Path         string                `json:"path"`
+	PreviousPath string                `json:"previous_path,omitempty" jsonschema:"The old path of a renamed file"`
+	Status       string                `json:"status,omitempty" jsonschema:"added, removed, modified, renamed, copied, changed or unchanged"`
+	Additions    int                   `json:"additions"`
+	Deletions    int                   `json:"deletions"`
+	Patch        toolkit.UntrustedCode `json:"patch,omitempty"`
+	Truncated    bool                  `json:"truncated,omitempty" jsonschema:"The patch goes on (or GitHub left it out of the list): call again with this path and offset=next_offset for the rest"`
+	NextOffset   int                   `json:"next_offset,omitempty"`
 }
 
 // PullRequestFiles is a page of changed files, or the patch of one file.
@@ -123,28 +116,28 @@ type PullRequestFiles struct {
 
 // Review is one review of a pull request.
 type Review struct {
-	ID          int64     `json:"id"`
-	Author      string    `json:"author"`
-	State       string    `json:"state" jsonschema:"APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING"`
-	Body        Untrusted `json:"body,omitempty"`
-	Truncated   bool      `json:"truncated,omitempty" jsonschema:"The body was cut; call again with per_page=1 and page=its position in the list to read it whole"`
-	CommitID    string    `json:"commit_id" jsonschema:"The head SHA the review was made on"`
-	SubmittedAt string    `json:"submitted_at,omitempty"`
+	ID          int64             `json:"id"`
+	Author      string            `json:"author"`
+	State       string            `json:"state" jsonschema:"APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING"`
+	Body        toolkit.Untrusted `json:"body,omitempty"`
+	Truncated   bool              `json:"truncated,omitempty" jsonschema:"The body was cut; call again with per_page=1 and page=its position in the list to read it whole"`
+	CommitID    string            `json:"commit_id" jsonschema:"The head SHA the review was made on"`
+	SubmittedAt string            `json:"submitted_at,omitempty"`
 }
 
 // ReviewComment is one line comment of a review.
 type ReviewComment struct {
-	ID        int64     `json:"id"`
-	ReviewID  int64     `json:"review_id,omitempty"`
-	InReplyTo int64     `json:"in_reply_to,omitempty"`
-	Author    string    `json:"author"`
-	Path      string    `json:"path"`
-	Line      int       `json:"line,omitempty" jsonschema:"Absent when the line is gone from the current diff (outdated)"`
-	Side      string    `json:"side,omitempty" jsonschema:"RIGHT: the new version; LEFT: the old"`
-	Body      Untrusted `json:"body"`
-	Truncated bool      `json:"truncated,omitempty" jsonschema:"The body was cut; call again with per_page=1 and page=its position in the list to read it whole"`
-	CommitID  string    `json:"commit_id"`
-	CreatedAt string    `json:"created_at"`
+	ID        int64             `json:"id"`
+	ReviewID  int64             `json:"review_id,omitempty"`
+	InReplyTo int64             `json:"in_reply_to,omitempty"`
+	Author    string            `json:"author"`
+	Path      string            `json:"path"`
+	Line      int               `json:"line,omitempty" jsonschema:"Absent when the line is gone from the current diff (outdated)"`
+	Side      string            `json:"side,omitempty" jsonschema:"RIGHT: the new version; LEFT: the old"`
+	Body      toolkit.Untrusted `json:"body"`
+	Truncated bool              `json:"truncated,omitempty" jsonschema:"The body was cut; call again with per_page=1 and page=its position in the list to read it whole"`
+	CommitID  string            `json:"commit_id"`
+	CreatedAt string            `json:"created_at"`
 }
 
 // ReviewList is a page of reviews or of review comments.
@@ -168,16 +161,16 @@ type MergeResult struct {
 }
 
 // pullTools are the pull_requests toolset.
-func pullTools(d Deps) []Tool {
-	return []Tool{
-		listPullRequests(d),
-		getPullRequest(d),
-		getPullRequestFiles(d),
-		listPullRequestReviews(d),
-		createPullRequest(d),
-		submitPullRequestReview(d),
-		updatePullRequest(d),
-		mergePullRequest(d),
+func pullTools() []toolkit.Tool {
+	return []toolkit.Tool{
+		listPullRequests(),
+		getPullRequest(),
+		getPullRequestFiles(),
+		listPullRequestReviews(),
+		createPullRequest(),
+		submitPullRequestReview(),
+		updatePullRequest(),
+		mergePullRequest(),
 	}
 }
 
@@ -186,27 +179,24 @@ type ListPullRequestsArgs struct {
 	RepoArgs
 	State string `json:"state,omitempty" ghmcp:"enum=open|closed|all,default=open"`
 	Head  string `json:"head,omitempty" jsonschema:"Branch or owner:branch"`
-	Base  string `json:"base,omitempty"`
+	Base  string `json:"base,omitempty" ghmcp:"ref,quiet"`
 	Sort  string `json:"sort,omitempty" ghmcp:"enum=created|updated"`
 	PageArgs
 }
 
 // listPullRequests calls GET /repos/{owner}/{repo}/pulls.
 // https://docs.github.com/rest/pulls/pulls#list-pull-requests
-func listPullRequests(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_pull_requests",
-		toolset: ToolsetPullRequests,
-		kind:    read,
-		desc:    "List pull requests, newest first.",
-	}, func(ctx context.Context, in ListPullRequestsArgs) (PullRequestList, string, error) {
+func listPullRequests() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_pull_requests",
+		Toolset: ToolsetPullRequests,
+		Kind:    toolkit.Read,
+		Desc:    "List pull requests, newest first.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListPullRequestsArgs) (PullRequestList, error) {
 		what := "list pull requests of " + in.RepoArgs.String()
 		head, err := headFilter(in.Owner, in.Head)
 		if err != nil {
-			return PullRequestList{}, what, err
-		}
-		if err := checkOptional("base", "ref", in.Base); err != nil {
-			return PullRequestList{}, what, err
+			return PullRequestList{}, toolkit.Op(what, err)
 		}
 		opts := &gh.PullRequestListOptions{
 			State:       in.State,
@@ -217,7 +207,7 @@ func listPullRequests(d Deps) Tool {
 		}
 		prs, resp, err := d.GitHub.PullRequests.List(ctx, in.Owner, in.Repo, opts)
 		if err != nil {
-			return PullRequestList{}, what, err
+			return PullRequestList{}, toolkit.Op(what, err)
 		}
 		out := PullRequestList{PullRequests: make([]PullRequestSummary, 0, len(prs)), NextPage: nextPage(resp)}
 		for _, pr := range prs {
@@ -233,26 +223,23 @@ func listPullRequests(d Deps) Tool {
 				UpdatedAt: ts(pr.UpdatedAt),
 			})
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
 // getPullRequest calls GET /repos/{owner}/{repo}/pulls/{pull_number}.
 // https://docs.github.com/rest/pulls/pulls#get-a-pull-request
-func getPullRequest(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_pull_request",
-		toolset: ToolsetPullRequests,
-		kind:    read,
-		desc:    "Get a pull request: state, mergeability, head SHA, body.",
-	}, func(ctx context.Context, in PullArgs) (PullRequest, string, error) {
+func getPullRequest() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_pull_request",
+		Toolset: ToolsetPullRequests,
+		Kind:    toolkit.Read,
+		Desc:    "Get a pull request: state, mergeability, head SHA, body.",
+	}, func(ctx context.Context, d toolkit.Deps, in PullArgs) (PullRequest, error) {
 		what := "get pull request " + in.String()
-		if err := in.check(); err != nil {
-			return PullRequest{}, what, err
-		}
 		pr, _, err := d.GitHub.PullRequests.Get(ctx, in.Owner, in.Repo, in.Number)
 		if err != nil {
-			return PullRequest{}, what, err
+			return PullRequest{}, toolkit.Op(what, err)
 		}
 		out := PullRequest{
 			Number:             pr.GetNumber(),
@@ -288,14 +275,14 @@ func getPullRequest(d Deps) Tool {
 		for _, l := range pr.Labels {
 			out.Labels = append(out.Labels, l.GetName())
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
 // PullRequestFilesArgs are the arguments of get_pull_request_files.
 type PullRequestFilesArgs struct {
 	PullArgs
-	Path   string `json:"path,omitempty"`
+	Path   string `json:"path,omitempty" ghmcp:"path,quiet"`
 	Offset int    `json:"offset,omitempty"`
 	PageArgs
 }
@@ -311,26 +298,20 @@ type PullRequestFilesArgs struct {
 // bytes in every session) to say the same thing. The raw diff is used only
 // to read one file's patch past the list's cap, in one request whatever
 // the number of files.
-func getPullRequestFiles(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_pull_request_files",
-		toolset: ToolsetPullRequests,
-		kind:    read,
-		desc:    fmt.Sprintf("List a pull request's changed files with patches (%d KB each); pass path and next_offset for the rest of one.", patchCap/1000),
-	}, func(ctx context.Context, in PullRequestFilesArgs) (PullRequestFiles, string, error) {
+func getPullRequestFiles() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_pull_request_files",
+		Toolset: ToolsetPullRequests,
+		Kind:    toolkit.Read,
+		Desc:    fmt.Sprintf("List a pull request's changed files with patches (%d KB each); pass path and next_offset for the rest of one.", patchCap/1000),
+	}, func(ctx context.Context, d toolkit.Deps, in PullRequestFilesArgs) (PullRequestFiles, error) {
 		what := "get changed files of pull request " + in.PullArgs.String()
-		if err := in.check(); err != nil {
-			return PullRequestFiles{}, what, err
-		}
-		if err := checkOptional("path", "path", in.Path); err != nil {
-			return PullRequestFiles{}, what, err
-		}
 		if in.Offset < 0 {
-			return PullRequestFiles{}, what, &ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d; it must be 0 or more", in.Offset)}
+			return PullRequestFiles{}, &toolkit.ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d; it must be 0 or more", in.Offset)}
 		}
 		if in.Path == "" {
 			if in.Offset != 0 {
-				return PullRequestFiles{}, what, &ArgError{Arg: "offset", Problem: "needs path: it is a byte offset into that file's patch"}
+				return PullRequestFiles{}, &toolkit.ArgError{Arg: "offset", Problem: "needs path: it is a byte offset into that file's patch"}
 			}
 			return listPullFiles(ctx, d, in)
 		}
@@ -339,37 +320,37 @@ func getPullRequestFiles(d Deps) Tool {
 		if err != nil {
 			var e *gh.ErrorResponse
 			if errors.As(err, &e) && e.Response != nil && e.Response.StatusCode == http.StatusNotAcceptable {
-				return PullRequestFiles{}, what, fmt.Errorf("GitHub does not render diffs this large (406: %s); read the file itself at head_sha with the repository contents tools", e.Message)
+				return PullRequestFiles{}, toolkit.Op(what, fmt.Errorf("GitHub does not render diffs this large (406: %s); read the file itself at head_sha with the repository contents tools", e.Message))
 			}
-			return PullRequestFiles{}, what, err
+			return PullRequestFiles{}, toolkit.Op(what, err)
 		}
 		f, patch, ok := fileDiff(raw, in.Path)
 		if !ok {
-			return PullRequestFiles{}, what, fmt.Errorf("%s is not among the files this pull request changes; list them by calling without path", in.Path)
+			return PullRequestFiles{}, toolkit.Op(what, fmt.Errorf("%s is not among the files this pull request changes; list them by calling without path", in.Path))
 		}
 		if in.Offset > len(patch) {
-			return PullRequestFiles{}, what, &ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d, past the end of the patch (%d bytes)", in.Offset, len(patch))}
+			return PullRequestFiles{}, &toolkit.ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d, past the end of the patch (%d bytes)", in.Offset, len(patch))}
 		}
 		start := in.Offset
 		for start < len(patch) && !utf8.RuneStart(patch[start]) {
 			start++
 		}
 		chunk, cut := capLines(patch[start:], diffChunk)
-		f.Patch = untrusted(chunk)
+		f.Patch = code(chunk)
 		if cut {
 			f.Truncated, f.NextOffset = true, start+len(chunk)
 		}
-		return PullRequestFiles{Files: []PullRequestFile{f}}, what, nil
+		return PullRequestFiles{Files: []PullRequestFile{f}}, nil
 	})
 }
 
 // listPullFiles lists one page of a pull request's files.
-func listPullFiles(ctx context.Context, d Deps, in PullRequestFilesArgs) (PullRequestFiles, string, error) {
+func listPullFiles(ctx context.Context, d toolkit.Deps, in PullRequestFilesArgs) (PullRequestFiles, error) {
 	what := "get changed files of pull request " + in.PullArgs.String()
 	opts := in.PageArgs.listOptions()
 	files, resp, err := d.GitHub.PullRequests.ListFiles(ctx, in.Owner, in.Repo, in.Number, &opts)
 	if err != nil {
-		return PullRequestFiles{}, what, err
+		return PullRequestFiles{}, toolkit.Op(what, err)
 	}
 	out := PullRequestFiles{Files: make([]PullRequestFile, 0, len(files)), NextPage: nextPage(resp)}
 	for _, f := range files {
@@ -381,7 +362,7 @@ func listPullFiles(ctx context.Context, d Deps, in PullRequestFilesArgs) (PullRe
 			Deletions:    f.GetDeletions(),
 		}
 		patch, cut := capLines(f.GetPatch(), patchCap)
-		pf.Patch = untrusted(patch)
+		pf.Patch = code(patch)
 		switch {
 		case cut:
 			pf.Truncated, pf.NextOffset = true, len(patch)
@@ -395,7 +376,7 @@ func listPullFiles(ctx context.Context, d Deps, in PullRequestFilesArgs) (PullRe
 			out.HeadSHA = refOf(f.GetContentsURL())
 		}
 	}
-	return out, what, nil
+	return out, nil
 }
 
 // refOf returns the ref a contents URL names (GitHub gives each changed
@@ -407,7 +388,7 @@ func refOf(contentsURL string) string {
 		return ""
 	}
 	ref := u.Query().Get("ref")
-	if !nameKinds["sha"].re.MatchString(ref) {
+	if !toolkit.IsName("sha", ref) {
 		return ""
 	}
 	return ref
@@ -428,16 +409,13 @@ type ListReviewsArgs struct {
 // One tool with a switch rather than two: the two lists answer the
 // same question (what did reviewers say?) and share every argument, so a
 // second definition would cost the model about 450 bytes for one enum.
-func listPullRequestReviews(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_pull_request_reviews",
-		toolset: ToolsetPullRequests,
-		kind:    read,
-		desc:    "List a pull request's reviews, or with comments=true their line comments.",
-	}, func(ctx context.Context, in ListReviewsArgs) (ReviewList, string, error) {
-		if err := in.check(); err != nil {
-			return ReviewList{}, "list reviews of pull request " + in.PullArgs.String(), err
-		}
+func listPullRequestReviews() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_pull_request_reviews",
+		Toolset: ToolsetPullRequests,
+		Kind:    toolkit.Read,
+		Desc:    "List a pull request's reviews, or with comments=true their line comments.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListReviewsArgs) (ReviewList, error) {
 		bodyCap := reviewBodyCap
 		if in.PerPage == 1 {
 			bodyCap = 1 << 30 // one item: the caller asked for it whole
@@ -447,11 +425,11 @@ func listPullRequestReviews(d Deps) Tool {
 			what := "list review comments of pull request " + in.PullArgs.String()
 			cs, resp, err := d.GitHub.PullRequests.ListComments(ctx, in.Owner, in.Repo, in.Number, &gh.PullRequestListCommentsOptions{ListOptions: opts})
 			if err != nil {
-				return ReviewList{}, what, err
+				return ReviewList{}, toolkit.Op(what, err)
 			}
 			out := ReviewList{Comments: make([]ReviewComment, 0, len(cs)), NextPage: nextPage(resp)}
 			for _, c := range cs {
-				body, cut := capText(c.GetBody(), bodyCap)
+				body, cut := toolkit.CapText(c.GetBody(), bodyCap)
 				out.Comments = append(out.Comments, ReviewComment{
 					ID:        c.GetID(),
 					ReviewID:  c.GetPullRequestReviewID(),
@@ -466,16 +444,16 @@ func listPullRequestReviews(d Deps) Tool {
 					CreatedAt: ts(c.CreatedAt),
 				})
 			}
-			return out, what, nil
+			return out, nil
 		}
 		what := "list reviews of pull request " + in.PullArgs.String()
 		rs, resp, err := d.GitHub.PullRequests.ListReviews(ctx, in.Owner, in.Repo, in.Number, &opts)
 		if err != nil {
-			return ReviewList{}, what, err
+			return ReviewList{}, toolkit.Op(what, err)
 		}
 		out := ReviewList{Reviews: make([]Review, 0, len(rs)), NextPage: nextPage(resp)}
 		for _, r := range rs {
-			body, cut := capText(r.GetBody(), bodyCap)
+			body, cut := toolkit.CapText(r.GetBody(), bodyCap)
 			out.Reviews = append(out.Reviews, Review{
 				ID:          r.GetID(),
 				Author:      login(r.GetUser()),
@@ -486,7 +464,7 @@ func listPullRequestReviews(d Deps) Tool {
 				SubmittedAt: ts(r.SubmittedAt),
 			})
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -503,22 +481,22 @@ type CreatePullRequestArgs struct {
 
 // createPullRequest calls POST /repos/{owner}/{repo}/pulls.
 // https://docs.github.com/rest/pulls/pulls#create-a-pull-request
-func createPullRequest(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "create_pull_request",
-		toolset: ToolsetPullRequests,
-		kind:    create,
-		desc:    "Open a pull request; each call opens another.",
-	}, func(ctx context.Context, in CreatePullRequestArgs) (PullRequestRef, string, error) {
+func createPullRequest() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "create_pull_request",
+		Toolset: ToolsetPullRequests,
+		Kind:    toolkit.Create,
+		Desc:    "Open a pull request; each call opens another.",
+	}, func(ctx context.Context, d toolkit.Deps, in CreatePullRequestArgs) (PullRequestRef, error) {
 		what := "create pull request in " + in.RepoArgs.String()
 		if err := checkTitle(in.Title, true); err != nil {
-			return PullRequestRef{}, what, err
+			return PullRequestRef{}, toolkit.Op(what, err)
 		}
 		if err := checkHead("head", in.Head); err != nil {
-			return PullRequestRef{}, what, err
+			return PullRequestRef{}, toolkit.Op(what, err)
 		}
-		if err := checkKind("base", "ref", in.Base); err != nil {
-			return PullRequestRef{}, what, err
+		if err := toolkit.CheckName("base", "ref", in.Base); err != nil {
+			return PullRequestRef{}, toolkit.Op(what, err)
 		}
 		req := &gh.NewPullRequest{Title: &in.Title, Head: &in.Head, Base: &in.Base, MaintainerCanModify: in.MaintainerCanModify}
 		if in.Body != "" {
@@ -529,9 +507,9 @@ func createPullRequest(d Deps) Tool {
 		}
 		pr, _, err := d.GitHub.PullRequests.Create(ctx, in.Owner, in.Repo, req)
 		if err != nil {
-			return PullRequestRef{}, what, messagesAsCustom(err)
+			return PullRequestRef{}, toolkit.Op(what, messagesAsCustom(err))
 		}
-		return pullRef(pr), what, nil
+		return pullRef(pr), nil
 	})
 }
 
@@ -541,29 +519,29 @@ type ReviewArgs struct {
 	Event    string              `json:"event" ghmcp:"enum=APPROVE|REQUEST_CHANGES|COMMENT"`
 	Body     string              `json:"body,omitempty"`
 	Comments []ReviewLineComment `json:"comments,omitempty"`
-	CommitID string              `json:"commit_id,omitempty" jsonschema:"SHA you read; default: the head"`
+	CommitID string              `json:"commit_id,omitempty" jsonschema:"SHA you read; default: the head" ghmcp:"sha,quiet"`
 }
 
 // ReviewLineComment is a comment on one line of a pull request's diff.
 type ReviewLineComment struct {
 	Path string `json:"path"`
-	Line int    `json:"line"`
+	Line int    `json:"line" ghmcp:"range=1..,quiet"`
 	Side string `json:"side,omitempty" ghmcp:"enum=LEFT|RIGHT"`
 	Body string `json:"body"`
 }
 
 // submitPullRequestReview calls POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews.
 // https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request
-func submitPullRequestReview(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "submit_pull_request_review",
-		toolset: ToolsetPullRequests,
-		kind:    create,
-		desc:    "Approve, request changes or comment on a pull request, with line comments. Plain comments: add_issue_comment.",
-	}, func(ctx context.Context, in ReviewArgs) (ReviewRef, string, error) {
+func submitPullRequestReview() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "submit_pull_request_review",
+		Toolset: ToolsetPullRequests,
+		Kind:    toolkit.Create,
+		Desc:    "Approve, request changes or comment on a pull request, with line comments. Plain comments: add_issue_comment.",
+	}, func(ctx context.Context, d toolkit.Deps, in ReviewArgs) (ReviewRef, error) {
 		what := "review pull request " + in.PullArgs.String()
 		if err := in.checkReview(); err != nil {
-			return ReviewRef{}, what, err
+			return ReviewRef{}, toolkit.Op(what, err)
 		}
 		req := &gh.PullRequestReviewRequest{Event: &in.Event}
 		if in.Body != "" {
@@ -581,9 +559,9 @@ func submitPullRequestReview(d Deps) Tool {
 		}
 		r, _, err := d.GitHub.PullRequests.CreateReview(ctx, in.Owner, in.Repo, in.Number, req)
 		if err != nil {
-			return ReviewRef{}, what, messagesAsCustom(err)
+			return ReviewRef{}, toolkit.Op(what, messagesAsCustom(err))
 		}
-		return ReviewRef{ID: r.GetID(), State: r.GetState(), CommitID: r.GetCommitID()}, what, nil
+		return ReviewRef{ID: r.GetID(), State: r.GetState(), CommitID: r.GetCommitID()}, nil
 	})
 }
 
@@ -591,31 +569,22 @@ func submitPullRequestReview(d Deps) Tool {
 // each line comment, and GitHub's rule that only an approval may come
 // without a text.
 func (in ReviewArgs) checkReview() error {
-	if err := in.check(); err != nil {
-		return err
-	}
 	if in.Event == "" {
-		return &ArgError{Arg: "event", Problem: "is required: one of APPROVE, REQUEST_CHANGES, COMMENT"}
-	}
-	if err := checkOptional("commit_id", "sha", in.CommitID); err != nil {
-		return err
+		return &toolkit.ArgError{Arg: "event", Problem: "is required: one of APPROVE, REQUEST_CHANGES, COMMENT"}
 	}
 	if len(in.Comments) > maxReviewComments {
-		return &ArgError{Arg: "comments", Problem: fmt.Sprintf("has %d elements; at most %d are allowed in one review", len(in.Comments), maxReviewComments)}
+		return &toolkit.ArgError{Arg: "comments", Problem: fmt.Sprintf("has %d elements; at most %d are allowed in one review", len(in.Comments), maxReviewComments)}
 	}
 	for i, c := range in.Comments {
 		arg := fmt.Sprintf("comments[%d].", i)
-		if err := checkKind(arg+"path", "path", c.Path); err != nil {
+		if err := toolkit.CheckName(arg+"path", "path", c.Path); err != nil {
 			return err
 		}
-		if c.Line < 1 {
-			return &ArgError{Arg: arg + "line", Problem: fmt.Sprintf("is %d; it must be a line number in the file, 1 or more", c.Line), Example: "12"}
-		}
 		if strings.TrimSpace(c.Body) == "" {
-			return &ArgError{Arg: arg + "body", Problem: "must not be empty"}
+			return &toolkit.ArgError{Arg: arg + "body", Problem: "must not be empty"}
 		}
-		var argErr *ArgError
-		if err := validate(&c, nil); errors.As(err, &argErr) {
+		var argErr *toolkit.ArgError
+		if err := toolkit.Validate(&c); errors.As(err, &argErr) {
 			argErr.Arg = arg + argErr.Arg
 			return argErr
 		} else if err != nil {
@@ -624,9 +593,9 @@ func (in ReviewArgs) checkReview() error {
 	}
 	switch {
 	case in.Event == "REQUEST_CHANGES" && in.Body == "":
-		return &ArgError{Arg: "body", Problem: "is required with REQUEST_CHANGES: say what must change"}
+		return &toolkit.ArgError{Arg: "body", Problem: "is required with REQUEST_CHANGES: say what must change"}
 	case in.Event == "COMMENT" && in.Body == "" && len(in.Comments) == 0:
-		return &ArgError{Arg: "body", Problem: "is required with COMMENT unless there are line comments"}
+		return &toolkit.ArgError{Arg: "body", Problem: "is required with COMMENT unless there are line comments"}
 	}
 	return nil
 }
@@ -637,7 +606,7 @@ type UpdatePullRequestArgs struct {
 	Title string `json:"title,omitempty"`
 	Body  string `json:"body,omitempty"`
 	State string `json:"state,omitempty" ghmcp:"enum=open|closed"`
-	Base  string `json:"base,omitempty"`
+	Base  string `json:"base,omitempty" ghmcp:"ref,quiet"`
 }
 
 // updatePullRequest calls PATCH /repos/{owner}/{repo}/pulls/{pull_number}.
@@ -647,30 +616,24 @@ type UpdatePullRequestArgs struct {
 // markPullRequestReadyForReview and convertPullRequestToDraft can). Nor is
 // maintainer_can_modify, which matters only for pull requests from forks
 // and is set when one is created: not worth its bytes in every session.
-func updatePullRequest(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "update_pull_request",
-		toolset: ToolsetPullRequests,
-		kind:    update,
-		desc:    "Change a pull request's title, body, base or state (not its draft status).",
-	}, func(ctx context.Context, in UpdatePullRequestArgs) (PullRequestRef, string, error) {
+func updatePullRequest() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "update_pull_request",
+		Toolset: ToolsetPullRequests,
+		Kind:    toolkit.Update,
+		Desc:    "Change a pull request's title, body, base or state (not its draft status).",
+	}, func(ctx context.Context, d toolkit.Deps, in UpdatePullRequestArgs) (PullRequestRef, error) {
 		what := "update pull request " + in.PullArgs.String()
-		if err := in.check(); err != nil {
-			return PullRequestRef{}, what, err
-		}
-		if err := checkOptional("base", "ref", in.Base); err != nil {
-			return PullRequestRef{}, what, err
-		}
 		if err := checkTitle(in.Title, false); err != nil {
-			return PullRequestRef{}, what, err
+			return PullRequestRef{}, toolkit.Op(what, err)
 		}
 		if in.Title == "" && in.Body == "" && in.State == "" && in.Base == "" {
-			return PullRequestRef{}, what, &ArgError{Arg: "title", Problem: "nothing to change: give at least one of title, body, state, base"}
+			return PullRequestRef{}, &toolkit.ArgError{Arg: "title", Problem: "nothing to change: give at least one of title, body, state, base"}
 		}
 		if in.State == "closed" && in.Base != "" {
 			// go-github drops base when closing, and GitHub refuses
 			// to change the base of a closed pull request.
-			return PullRequestRef{}, what, &ArgError{Arg: "base", Problem: "cannot change while closing; change the base first, then close"}
+			return PullRequestRef{}, &toolkit.ArgError{Arg: "base", Problem: "cannot change while closing; change the base first, then close"}
 		}
 		pr := &gh.PullRequest{}
 		if in.Title != "" {
@@ -687,9 +650,9 @@ func updatePullRequest(d Deps) Tool {
 		}
 		got, _, err := d.GitHub.PullRequests.Edit(ctx, in.Owner, in.Repo, in.Number, pr)
 		if err != nil {
-			return PullRequestRef{}, what, messagesAsCustom(err)
+			return PullRequestRef{}, toolkit.Op(what, messagesAsCustom(err))
 		}
-		return pullRef(got), what, nil
+		return pullRef(got), nil
 	})
 }
 
@@ -708,26 +671,23 @@ type MergeArgs struct {
 // expected_head_sha travels as GitHub's sha parameter: GitHub refuses the
 // merge (409) if the head moved, so code the model has not seen is never
 // merged.
-func mergePullRequest(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "merge_pull_request",
-		toolset: ToolsetPullRequests,
-		kind:    destructive,
-		desc:    "Merge a pull request. Set expected_head_sha to the head_sha you read, so nothing unseen is merged.",
-	}, func(ctx context.Context, in MergeArgs) (MergeResult, string, error) {
+func mergePullRequest() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "merge_pull_request",
+		Toolset: ToolsetPullRequests,
+		Kind:    toolkit.Destructive,
+		Desc:    "Merge a pull request. Set expected_head_sha to the head_sha you read, so nothing unseen is merged.",
+	}, func(ctx context.Context, d toolkit.Deps, in MergeArgs) (MergeResult, error) {
 		what := "merge pull request " + in.PullArgs.String()
-		if err := in.check(); err != nil {
-			return MergeResult{}, what, err
-		}
-		if s := in.ExpectedHeadSHA; s != "" && (len(s) != 40 || !nameKinds["sha"].re.MatchString(s)) {
-			return MergeResult{}, what, &ArgError{Arg: "expected_head_sha", Problem: "must be the full 40-hex-digit head_sha of get_pull_request, got " + quoteShort(s), Example: `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`}
+		if s := in.ExpectedHeadSHA; s != "" && (len(s) != 40 || !toolkit.IsName("sha", s)) {
+			return MergeResult{}, &toolkit.ArgError{Arg: "expected_head_sha", Problem: "must be the full 40-hex-digit head_sha of get_pull_request, got " + toolkit.QuoteShort(s), Example: `"6dcb09b5b57875f334f61aebed695e2e4193db5e"`}
 		}
 		opts := &gh.PullRequestOptions{CommitTitle: in.CommitTitle, SHA: in.ExpectedHeadSHA, MergeMethod: in.MergeMethod}
 		r, _, err := d.GitHub.PullRequests.Merge(ctx, in.Owner, in.Repo, in.Number, in.CommitMessage, opts)
 		if err != nil {
-			return MergeResult{}, what, explainMerge(messagesAsCustom(err))
+			return MergeResult{}, toolkit.Op(what, explainMerge(messagesAsCustom(err)))
 		}
-		return MergeResult{Merged: r.GetMerged(), SHA: r.GetSHA()}, what, nil
+		return MergeResult{Merged: r.GetMerged(), SHA: r.GetSHA()}, nil
 	})
 }
 
@@ -769,9 +729,9 @@ func checkTitle(title string, required bool) error {
 	n := utf8.RuneCountInString(title)
 	switch {
 	case n == 0 && required:
-		return &ArgError{Arg: "title", Problem: "must not be empty"}
+		return &toolkit.ArgError{Arg: "title", Problem: "must not be empty"}
 	case n > 256:
-		return &ArgError{Arg: "title", Problem: fmt.Sprintf("has %d characters; GitHub accepts at most 256", n)}
+		return &toolkit.ArgError{Arg: "title", Problem: fmt.Sprintf("has %d characters; GitHub accepts at most 256", n)}
 	}
 	return nil
 }
@@ -810,17 +770,17 @@ func headFilter(owner, head string) (string, error) {
 func checkHead(arg, head string) error {
 	owner, branch, fork := strings.Cut(head, ":")
 	if !fork {
-		if err := checkKind(arg, "ref", head); err != nil {
+		if err := toolkit.CheckName(arg, "ref", head); err != nil {
 			return err
 		}
 		return nil
 	}
-	if err := checkKind(arg, "owner", owner); err != nil {
+	if err := toolkit.CheckName(arg, "owner", owner); err != nil {
 		err.Problem = "the owner before ':' " + strings.TrimPrefix(err.Problem, "got ")
 		err.Example = `"octocat:fix-typo"`
 		return err
 	}
-	if err := checkKind(arg, "ref", branch); err != nil {
+	if err := toolkit.CheckName(arg, "ref", branch); err != nil {
 		err.Example = `"octocat:fix-typo"`
 		return err
 	}
@@ -916,7 +876,7 @@ func splitDiff(diff string) []string {
 // capLines is capText that prefers to cut at the end of a line, so that a
 // cut patch ends with whole lines when it can.
 func capLines(s string, max int) (string, bool) {
-	out, cut := capText(s, max)
+	out, cut := toolkit.CapText(s, max)
 	if cut {
 		if i := strings.LastIndexByte(out, '\n'); i >= max/2 {
 			out = out[:i+1]

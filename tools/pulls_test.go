@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // headSHA is the head of pull request octo/hello#1347 in testdata/github.
@@ -23,14 +25,14 @@ func header(name, want string) func(t *testing.T, body []byte, r *http.Request) 
 }
 
 // wantError calls a tool and checks that it fails with every one of want.
-func callWantError(t *testing.T, d Deps, tool, args string, want ...string) {
+func callWantError(t *testing.T, d toolkit.Deps, tool, args string, want ...string) {
 	t.Helper()
 	wantErrorText(t, call(t, d, tool, args), want...)
 }
 
 // structured calls a tool, fails on an error result, and decodes its
 // structured content into out.
-func structured(t *testing.T, d Deps, tool, args string, out any) string {
+func structured(t *testing.T, d toolkit.Deps, tool, args string, out any) string {
 	t.Helper()
 	res := call(t, d, tool, args)
 	if res.IsError {
@@ -55,7 +57,7 @@ func TestListPullRequests(t *testing.T) {
 		{
 			name:      "defaults ask for the first small page",
 			args:      `{"owner":"octo","repo":"hello"}`,
-			wantQuery: "page=1&per_page=20",
+			wantQuery: "state=open&page=1&per_page=20",
 		},
 		{
 			name:      "a bare head branch is qualified with the owner",
@@ -65,7 +67,7 @@ func TestListPullRequests(t *testing.T) {
 		{
 			name:      "a fork's head is sent as given",
 			args:      `{"owner":"octo","repo":"hello","head":"hubot:patch-1"}`,
-			wantQuery: "head=hubot:patch-1&page=1&per_page=20",
+			wantQuery: "state=open&head=hubot:patch-1&page=1&per_page=20",
 		},
 	}
 	for _, tt := range tests {
@@ -157,7 +159,7 @@ func TestGetPullRequestErrors(t *testing.T) {
 	t.Run("a missing number is refused before any request", func(t *testing.T) {
 		f := newFakeGitHub(t)
 		callWantError(t, f.deps(testToken), "get_pull_request", `{"owner":"octo","repo":"hello"}`,
-			`invalid argument "number": is 0; it must be a pull request number`)
+			`invalid argument "number": is missing or 0; it must be at least 1`)
 	})
 	t.Run("a number as a string is refused", func(t *testing.T) {
 		f := newFakeGitHub(t)
@@ -187,8 +189,8 @@ func TestGetPullRequestFiles(t *testing.T) {
 	}
 	long.Patch = ""
 	want := []PullRequestFile{
-		{Path: "greet/greet.go", Status: "added", Additions: 12, Patch: Untrusted(gh[0].Patch)},
-		{Path: "README.md", Status: "modified", Additions: 2, Deletions: 1, Patch: Untrusted(gh[1].Patch)},
+		{Path: "greet/greet.go", Status: "added", Additions: 12, Patch: toolkit.UntrustedCode(gh[0].Patch)},
+		{Path: "README.md", Status: "modified", Additions: 2, Deletions: 1, Patch: toolkit.UntrustedCode(gh[1].Patch)},
 		{Path: "docs/long.go", Status: "modified", Additions: 200, Deletions: 1, Truncated: true, NextOffset: long.NextOffset},
 		{Path: "assets/logo.png", Status: "added"},
 		{Path: "data/big.json", Status: "modified", Additions: 2000, Truncated: true},
@@ -218,12 +220,12 @@ func TestGetPullRequestFilesOnePath(t *testing.T) {
 		{
 			name: "a cut patch goes on where the list stopped",
 			args: `{"owner":"octo","repo":"hello","number":1347,"path":"docs/long.go","offset":2900}`,
-			want: PullRequestFile{Path: "docs/long.go", Status: "modified", Additions: 200, Deletions: 1, Patch: Untrusted(files[2].Patch[2900:])},
+			want: PullRequestFile{Path: "docs/long.go", Status: "modified", Additions: 200, Deletions: 1, Patch: toolkit.UntrustedCode(files[2].Patch[2900:])},
 		},
 		{
 			name: "a new file is read whole",
 			args: `{"owner":"octo","repo":"hello","number":1347,"path":"greet/greet.go"}`,
-			want: PullRequestFile{Path: "greet/greet.go", Status: "added", Additions: 12, Patch: Untrusted(files[0].Patch)},
+			want: PullRequestFile{Path: "greet/greet.go", Status: "added", Additions: 12, Patch: toolkit.UntrustedCode(files[0].Patch)},
 		},
 		{
 			name: "a binary file says so",
@@ -443,10 +445,10 @@ func TestCreatePullRequestErrors(t *testing.T) {
 	for name, tc := range map[string]struct{ args, want string }{
 		"an empty title":        {`{"owner":"octo","repo":"hello","title":"","head":"a","base":"main"}`, `invalid argument "title": must not be empty`},
 		"an over-long title":    {`{"owner":"octo","repo":"hello","title":"` + strings.Repeat("t", 257) + `","head":"a","base":"main"}`, `has 257 characters; GitHub accepts at most 256`},
-		"a missing head":        {`{"owner":"octo","repo":"hello","title":"T","base":"main"}`, `invalid argument "head": must not be empty`},
+		"a missing head":        {`{"owner":"octo","repo":"hello","title":"T","base":"main"}`, `invalid argument "head": is required; give a value`},
 		"a head with a space":   {`{"owner":"octo","repo":"hello","title":"T","head":"my branch","base":"main"}`, `invalid argument "head"`},
 		"a head with two users": {`{"owner":"octo","repo":"hello","title":"T","head":"a:b:c","base":"main"}`, `invalid argument "head"`},
-		"a missing base":        {`{"owner":"octo","repo":"hello","title":"T","head":"a"}`, `invalid argument "base": must not be empty`},
+		"a missing base":        {`{"owner":"octo","repo":"hello","title":"T","head":"a"}`, `invalid argument "base": is required; give a value`},
 	} {
 		t.Run(name+" is refused before any request", func(t *testing.T) {
 			f := newFakeGitHub(t)
@@ -511,7 +513,7 @@ func TestSubmitPullRequestReviewErrors(t *testing.T) {
 		"an unknown event":                {`{"owner":"octo","repo":"hello","number":1,"event":"MERGE"}`, `invalid argument "event": got "MERGE"; it must be one of APPROVE, REQUEST_CHANGES, COMMENT`},
 		"changes requested without a why": {`{"owner":"octo","repo":"hello","number":1,"event":"REQUEST_CHANGES"}`, `invalid argument "body": is required with REQUEST_CHANGES`},
 		"an empty comment":                {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT"}`, `invalid argument "body": is required with COMMENT unless there are line comments`},
-		"a line comment without a line":   {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","body":"x"}]}`, `invalid argument "comments[0].line": is 0; it must be a line number in the file, 1 or more`},
+		"a line comment without a line":   {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","body":"x"}]}`, `invalid argument "comments[0].line": is missing or 0; it must be at least 1`},
 		"a line comment on an odd path":   {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","line":1,"body":"x"},{"path":"/a.go","line":1,"body":"x"}]}`, `invalid argument "comments[1].path"`},
 		"a line comment on a bad side":    {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","line":1,"side":"BOTH","body":"x"}]}`, `invalid argument "comments[0].side": got "BOTH"; it must be one of LEFT, RIGHT`},
 		"a blank line comment":            {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","line":1,"body":" "}]}`, `invalid argument "comments[0].body": must not be empty`},
@@ -582,9 +584,9 @@ func TestMergePullRequest(t *testing.T) {
 		wantBody string
 	}{
 		{
-			name:     "no options sends an empty body",
+			name:     "no options sends the default merge method",
 			args:     `{"owner":"octo","repo":"hello","number":1347}`,
-			wantBody: `{}`,
+			wantBody: `{"merge_method":"merge"}`,
 		},
 		{
 			name:     "the expected head travels as sha",

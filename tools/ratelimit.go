@@ -7,6 +7,8 @@ import (
 	gh "github.com/google/go-github/v62/github"
 
 	"github.com/ghmcp/ghmcp/ratelimit"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // RateLimitArgs are the (no) arguments of get_rate_limit.
@@ -52,20 +54,20 @@ type GhmcpRateInfo struct {
 }
 
 // rateLimitTools are the rate-limit tools, in the context toolset.
-func rateLimitTools(d Deps) []Tool {
-	return []Tool{getRateLimit(d)}
+func rateLimitTools() []toolkit.Tool {
+	return []toolkit.Tool{getRateLimit()}
 }
 
 // getRateLimit calls GET /rate_limit, which GitHub does not count, and
 // reports ghmcp's limiter state alongside.
 // https://docs.github.com/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user
-func getRateLimit(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_rate_limit",
-		toolset: ToolsetContext,
-		kind:    read,
-		desc:    "Show the token's GitHub rate-limit budgets and ghmcp's own limiter state (queued, in flight, pauses, cache hits). Asking costs no budget.",
-	}, func(ctx context.Context, _ RateLimitArgs) (RateLimitStatus, string, error) {
+func getRateLimit() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_rate_limit",
+		Toolset: ToolsetContext,
+		Kind:    toolkit.Read,
+		Desc:    "Show the token's GitHub rate-limit budgets and ghmcp's own limiter state (queued, in flight, pauses, cache hits). Asking costs no budget.",
+	}, func(ctx context.Context, d toolkit.Deps, _ RateLimitArgs) (RateLimitStatus, error) {
 		const what = "get rate limit"
 		var rep ratelimit.Report
 		rl, _, err := d.GitHub.RateLimit.Get(ratelimit.WithReport(ctx, &rep))
@@ -74,16 +76,16 @@ func getRateLimit(d Deps) Tool {
 			if err == nil {
 				err = errors.New("the rate limiter did not see the request")
 			}
-			return RateLimitStatus{}, what, err
+			return RateLimitStatus{}, toolkit.Op(what, err)
 		}
 		out := RateLimitStatus{Ghmcp: ghmcpRateInfo(&rep)}
 		if err != nil {
 			// ghmcp's own state is still worth showing, e.g. during a pause.
-			out.GitHubError = explain("ask GitHub", err)
-			return out, what, nil
+			out.GitHubError = toolkit.Explain("ask GitHub", err)
+			return out, nil
 		}
 		out.GitHub = rateBudgets(rl)
-		return out, what, nil
+		return out, nil
 	})
 }
 

@@ -1,5 +1,11 @@
 package tools
 
+import (
+	"sync"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
+)
+
 // Toolsets group the tools; --toolsets enables some of them.
 const (
 	ToolsetContext      = "context"
@@ -11,11 +17,32 @@ const (
 	ToolsetCollabs      = "collaborators"
 )
 
-// All returns every tool, grouped by domain. Each domain file has one
-// function listing its tools: grep here, then there, to find a tool.
-func All(d Deps) []Tool {
-	var all []Tool
-	for _, domain := range []func(Deps) []Tool{
+// Catalog returns every tool and toolset of ghmcp, built once: tool
+// definitions are static data, bound to dependencies by the server.
+func Catalog() *toolkit.Catalog { return catalog() }
+
+var catalog = sync.OnceValue(buildCatalog)
+
+// buildCatalog builds every tool definition (schemas derived by
+// reflection) and groups them in toolsets.
+func buildCatalog() *toolkit.Catalog {
+	// Toolsets in the order help and errors show them. The defaults are
+	// what an agent needs daily, at a context cost the budget test holds;
+	// the permissions are what a fine-grained token needs (every one has
+	// metadata:read).
+	toolsets := []toolkit.Toolset{
+		{Name: ToolsetContext, Default: true, Scopeless: true},
+		{Name: ToolsetRepos, Default: true, Read: []string{"metadata:read", "contents:read"}, Write: []string{"contents:write"}},
+		{Name: ToolsetIssues, Default: true, Read: []string{"issues:read"}, Write: []string{"issues:write"}},
+		{Name: ToolsetPullRequests, Default: true, Read: []string{"pull_requests:read"}, Write: []string{"pull_requests:write", "contents:write"}},
+		{Name: ToolsetActions, Read: []string{"actions:read"}, Write: []string{"actions:write"}},
+		{Name: ToolsetCollabs, Read: []string{"metadata:read"}, Write: []string{"administration:write"}},
+		{Name: ToolsetSearch, Read: []string{"metadata:read", "contents:read", "issues:read", "pull_requests:read"}},
+	}
+	// Every tool, grouped by domain. Each domain file has one function
+	// listing its tools: grep here, then there, to find a tool.
+	var all []toolkit.Tool
+	for _, domain := range []func() []toolkit.Tool{
 		contextTools,
 		repoTools,
 		issueTools,
@@ -25,7 +52,7 @@ func All(d Deps) []Tool {
 		searchTools,
 		rateLimitTools,
 	} {
-		all = append(all, domain(d)...)
+		all = append(all, domain()...)
 	}
-	return all
+	return toolkit.NewCatalog(toolsets, all...)
 }

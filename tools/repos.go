@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	gh "github.com/google/go-github/v62/github"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // RepoArgs names a repository.
@@ -23,51 +25,51 @@ func (a RepoArgs) String() string { return a.Owner + "/" + a.Repo }
 
 // RepositoryDetails is the compact summary of a repository.
 type RepositoryDetails struct {
-	FullName      string    `json:"full_name"`
-	Description   Untrusted `json:"description,omitempty"`
-	Visibility    string    `json:"visibility"`
-	DefaultBranch string    `json:"default_branch"`
-	Stars         int       `json:"stars"`
-	Forks         int       `json:"forks"`
-	OpenIssues    int       `json:"open_issues" jsonschema:"Open issues plus open pull requests"`
-	Topics        []string  `json:"topics,omitempty"`
-	License       string    `json:"license,omitempty" jsonschema:"SPDX id"`
-	Language      string    `json:"language,omitempty"`
-	Archived      bool      `json:"archived"`
-	Fork          bool      `json:"fork,omitempty"`
-	HTMLURL       string    `json:"html_url"`
-	PushedAt      string    `json:"pushed_at,omitempty"`
+	FullName      string            `json:"full_name"`
+	Description   toolkit.Untrusted `json:"description,omitempty"`
+	Visibility    string            `json:"visibility"`
+	DefaultBranch string            `json:"default_branch"`
+	Stars         int               `json:"stars"`
+	Forks         int               `json:"forks"`
+	OpenIssues    int               `json:"open_issues" jsonschema:"Open issues plus open pull requests"`
+	Topics        []string          `json:"topics,omitempty"`
+	License       string            `json:"license,omitempty" jsonschema:"SPDX id"`
+	Language      string            `json:"language,omitempty"`
+	Archived      bool              `json:"archived"`
+	Fork          bool              `json:"fork,omitempty"`
+	HTMLURL       string            `json:"html_url"`
+	PushedAt      string            `json:"pushed_at,omitempty"`
 }
 
 // repoTools are the repos toolset.
-func repoTools(d Deps) []Tool {
-	return []Tool{
-		getRepositoryDetails(d),
-		searchRepositories(d),
-		listBranches(d),
-		getFileContents(d),
-		listCommits(d),
-		getCommit(d),
-		createBranch(d),
-		createOrUpdateFile(d),
-		listReleases(d),
-		getLatestRelease(d),
+func repoTools() []toolkit.Tool {
+	return []toolkit.Tool{
+		getRepositoryDetails(),
+		searchRepositories(),
+		listBranches(),
+		getFileContents(),
+		listCommits(),
+		getCommit(),
+		createBranch(),
+		createOrUpdateFile(),
+		listReleases(),
+		getLatestRelease(),
 	}
 }
 
 // getRepositoryDetails calls GET /repos/{owner}/{repo}.
 // https://docs.github.com/rest/repos/repos#get-a-repository
-func getRepositoryDetails(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_repository_details",
-		toolset: ToolsetRepos,
-		kind:    read,
-		desc:    "Get a repository's summary: description, visibility, default branch, stars, forks, open issues, topics, license, language, archived, URL, last push.",
-	}, func(ctx context.Context, in RepoArgs) (RepositoryDetails, string, error) {
+func getRepositoryDetails() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_repository_details",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Read,
+		Desc:    "Get a repository's summary: description, visibility, default branch, stars, forks, open issues, topics, license, language, archived, URL, last push.",
+	}, func(ctx context.Context, d toolkit.Deps, in RepoArgs) (RepositoryDetails, error) {
 		what := "get repository " + in.String()
 		r, _, err := d.GitHub.Repositories.Get(ctx, in.Owner, in.Repo)
 		if err != nil {
-			return RepositoryDetails{}, what, err
+			return RepositoryDetails{}, toolkit.Op(what, err)
 		}
 		out := RepositoryDetails{
 			FullName:      r.GetFullName(),
@@ -94,7 +96,7 @@ func getRepositoryDetails(d Deps) Tool {
 		if out.License == "NOASSERTION" {
 			out.License = "other"
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -152,24 +154,24 @@ type RepoSearchResult struct {
 
 // searchRepositories calls GET /search/repositories.
 // https://docs.github.com/rest/search/search#search-repositories
-func searchRepositories(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "search_repositories",
-		toolset: ToolsetRepos,
-		kind:    read,
-		desc:    "Search repositories.",
-	}, func(ctx context.Context, in SearchRepositoriesArgs) (RepoSearchResult, string, error) {
+func searchRepositories() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "search_repositories",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Read,
+		Desc:    "Search repositories.",
+	}, func(ctx context.Context, d toolkit.Deps, in SearchRepositoriesArgs) (RepoSearchResult, error) {
 		what := fmt.Sprintf("search repositories for %q", in.Q)
 		if strings.TrimSpace(in.Q) == "" {
-			return RepoSearchResult{}, what, &ArgError{Arg: "q", Problem: "must not be empty", Example: `"cli language:go"`}
+			return RepoSearchResult{}, &toolkit.ArgError{Arg: "q", Problem: "must not be empty", Example: `"cli language:go"`}
 		}
 		q, err := d.Repos.ScopeQuery(in.Q)
 		if err != nil {
-			return RepoSearchResult{}, what, err
+			return RepoSearchResult{}, toolkit.Op(what, err)
 		}
 		res, resp, err := d.GitHub.Search.Repositories(ctx, q, &gh.SearchOptions{Sort: in.Sort, Order: in.Order, ListOptions: in.listOptions()})
 		if err != nil {
-			return RepoSearchResult{}, what, err
+			return RepoSearchResult{}, toolkit.Op(what, err)
 		}
 		out := RepoSearchResult{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), Items: []RepoItem{}, NextPage: nextPage(resp)}
 		for _, r := range res.Repositories {
@@ -196,7 +198,7 @@ func searchRepositories(d Deps) Tool {
 				PushedAt:    timeString(r.PushedAt.GetTime()),
 			})
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -222,13 +224,13 @@ type BranchList struct {
 
 // listBranches calls GET /repos/{owner}/{repo}/branches.
 // https://docs.github.com/rest/branches/branches#list-branches
-func listBranches(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_branches",
-		toolset: ToolsetRepos,
-		kind:    read,
-		desc:    "List branches and their head SHAs.",
-	}, func(ctx context.Context, in ListBranchesArgs) (BranchList, string, error) {
+func listBranches() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_branches",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Read,
+		Desc:    "List branches and their head SHAs.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListBranchesArgs) (BranchList, error) {
 		what := "list branches of " + in.RepoArgs.String()
 		opts := &gh.BranchListOptions{ListOptions: in.listOptions()}
 		if in.Protected {
@@ -236,37 +238,37 @@ func listBranches(d Deps) Tool {
 		}
 		bs, resp, err := d.GitHub.Repositories.ListBranches(ctx, in.Owner, in.Repo, opts)
 		if err != nil {
-			return BranchList{}, what, err
+			return BranchList{}, toolkit.Op(what, err)
 		}
 		out := BranchList{Branches: []Branch{}, NextPage: nextPage(resp)}
 		for _, b := range bs {
 			out.Branches = append(out.Branches, Branch{Name: b.GetName(), SHA: b.GetCommit().GetSHA(), Protected: b.GetProtected()})
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
 // GetFileContentsArgs are the arguments of get_file_contents.
 type GetFileContentsArgs struct {
 	RepoArgs
-	Path   string `json:"path,omitempty" jsonschema:"Omit for the root"`
-	Ref    string `json:"ref,omitempty"`
+	Path   string `json:"path,omitempty" jsonschema:"Omit for the root" ghmcp:"path,quiet"`
+	Ref    string `json:"ref,omitempty" ghmcp:"ref,quiet"`
 	Offset int    `json:"offset,omitempty" jsonschema:"A cut read's next_offset" ghmcp:"range=0.."`
 }
 
 // FileContents is a file (its text, or binary: true) or a directory (its
 // entries).
 type FileContents struct {
-	Type       string     `json:"type" jsonschema:"file, dir, symlink or submodule"`
-	Path       string     `json:"path"`
-	SHA        string     `json:"sha,omitempty" jsonschema:"Blob SHA: create_or_update_file needs it to replace this file"`
-	Size       int        `json:"size" jsonschema:"Bytes"`
-	Binary     bool       `json:"binary,omitempty" jsonschema:"Not UTF-8 text: no content is returned"`
-	Content    Untrusted  `json:"content,omitempty"`
-	Truncated  bool       `json:"truncated"`
-	NextOffset int        `json:"next_offset,omitempty" jsonschema:"Pass as offset to read the rest"`
-	Target     string     `json:"target,omitempty" jsonschema:"Symlink target or submodule URL"`
-	Entries    []DirEntry `json:"entries,omitempty"`
+	Type       string                `json:"type" jsonschema:"file, dir, symlink or submodule"`
+	Path       string                `json:"path"`
+	SHA        string                `json:"sha,omitempty" jsonschema:"Blob SHA: create_or_update_file needs it to replace this file"`
+	Size       int                   `json:"size" jsonschema:"Bytes"`
+	Binary     bool                  `json:"binary,omitempty" jsonschema:"Not UTF-8 text: no content is returned"`
+	Content    toolkit.UntrustedCode `json:"content,omitempty"`
+	Truncated  bool                  `json:"truncated"`
+	NextOffset int                   `json:"next_offset,omitempty" jsonschema:"Pass as offset to read the rest"`
+	Target     string                `json:"target,omitempty" jsonschema:"Symlink target or submodule URL"`
+	Entries    []DirEntry            `json:"entries,omitempty"`
 }
 
 // DirEntry is one name in a directory.
@@ -281,13 +283,13 @@ type DirEntry struct {
 // contents API sends without content.
 // https://docs.github.com/rest/repos/contents#get-repository-content
 // https://docs.github.com/rest/git/blobs#get-a-blob
-func getFileContents(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_file_contents",
-		toolset: ToolsetRepos,
-		kind:    read,
-		desc:    "Read a file (64 KB a call, with its sha for updates) or list a directory.",
-	}, func(ctx context.Context, in GetFileContentsArgs) (FileContents, string, error) {
+func getFileContents() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_file_contents",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Read,
+		Desc:    "Read a file (64 KB a call, with its sha for updates) or list a directory.",
+	}, func(ctx context.Context, d toolkit.Deps, in GetFileContentsArgs) (FileContents, error) {
 		in.Path = strings.TrimSuffix(in.Path, "/")
 		what := "get root directory of " + in.RepoArgs.String()
 		if in.Path != "" {
@@ -296,34 +298,28 @@ func getFileContents(d Deps) Tool {
 		if in.Ref != "" {
 			what += " at " + in.Ref
 		}
-		if err := checkOptional("path", "path", in.Path); err != nil {
-			return FileContents{}, what, err
-		}
-		if err := checkOptional("ref", "ref", in.Ref); err != nil {
-			return FileContents{}, what, err
-		}
 		file, dir, _, err := d.GitHub.Repositories.GetContents(ctx, in.Owner, in.Repo, in.Path, &gh.RepositoryContentGetOptions{Ref: in.Ref})
 		if status, e := statusOf(err); status == http.StatusNotFound {
-			return FileContents{}, what, fmt.Errorf("%s; or the path (or ref) does not exist: list the parent directory to check", explainResponse(e))
+			return FileContents{}, toolkit.Op(what, fmt.Errorf("%s; or the path (or ref) does not exist: list the parent directory to check", toolkit.ExplainResponse(e)))
 		}
 		if err != nil {
-			return FileContents{}, what, err
+			return FileContents{}, toolkit.Op(what, err)
 		}
 		if file == nil {
 			out := FileContents{Type: "dir", Path: in.Path, Entries: []DirEntry{}}
 			for _, e := range dir {
 				out.Entries = append(out.Entries, DirEntry{Name: e.GetName(), Type: e.GetType(), Size: e.GetSize()})
 			}
-			return out, what, nil
+			return out, nil
 		}
 		out := FileContents{Type: file.GetType(), Path: file.GetPath(), SHA: file.GetSHA(), Size: file.GetSize()}
 		switch out.Type {
 		case "symlink":
 			out.Target = file.GetTarget()
-			return out, what, nil
+			return out, nil
 		case "submodule":
 			out.Target = file.GetSubmoduleGitURL()
-			return out, what, nil
+			return out, nil
 		}
 		var raw string
 		if file.Content != nil {
@@ -339,9 +335,9 @@ func getFileContents(d Deps) Tool {
 			data = []byte(raw)
 		}
 		if err != nil {
-			return FileContents{}, what, err
+			return FileContents{}, toolkit.Op(what, err)
 		}
-		return out, what, readFrom(&out, data, in.Offset)
+		return out, toolkit.Op(what, readFrom(&out, data, in.Offset))
 	})
 }
 
@@ -354,13 +350,13 @@ func readFrom(out *FileContents, data []byte, offset int) error {
 		return nil
 	}
 	if offset > len(data) {
-		return &ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d, past the end of the file (%d bytes)", offset, len(data))}
+		return &toolkit.ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d, past the end of the file (%d bytes)", offset, len(data))}
 	}
 	for offset < len(data) && !utf8.RuneStart(data[offset]) {
 		offset++ // never start inside a character
 	}
-	text, cut := capText(string(data[offset:]), fileCap)
-	out.Content = untrusted(text)
+	text, cut := toolkit.CapText(string(data[offset:]), fileCap)
+	out.Content = code(text)
 	out.Truncated = cut
 	if cut {
 		out.NextOffset = offset + len(text)
@@ -371,8 +367,8 @@ func readFrom(out *FileContents, data []byte, offset int) error {
 // ListCommitsArgs are the arguments of list_commits.
 type ListCommitsArgs struct {
 	RepoArgs
-	SHA    string `json:"sha,omitempty" jsonschema:"Branch, tag or SHA"`
-	Path   string `json:"path,omitempty"`
+	SHA    string `json:"sha,omitempty" jsonschema:"Branch, tag or SHA" ghmcp:"ref,quiet"`
+	Path   string `json:"path,omitempty" ghmcp:"path,quiet"`
 	Author string `json:"author,omitempty"`
 	Since  string `json:"since,omitempty" jsonschema:"RFC 3339 or YYYY-MM-DD"`
 	Until  string `json:"until,omitempty"`
@@ -381,11 +377,11 @@ type ListCommitsArgs struct {
 
 // CommitItem is a commit in a list.
 type CommitItem struct {
-	SHA        string    `json:"sha"`
-	Message    Untrusted `json:"message"`
-	Author     string    `json:"author,omitempty"`
-	AuthorName string    `json:"author_name,omitempty" jsonschema:"Git author name, when no GitHub account matches"`
-	Date       string    `json:"date"`
+	SHA        string                `json:"sha"`
+	Message    toolkit.UntrustedCode `json:"message"`
+	Author     string                `json:"author,omitempty"`
+	AuthorName string                `json:"author_name,omitempty" jsonschema:"Git author name, when no GitHub account matches"`
+	Date       string                `json:"date"`
 }
 
 // CommitList is a page of commits, newest first.
@@ -411,48 +407,45 @@ func commitDate(c *gh.RepositoryCommit) string {
 
 // listCommits calls GET /repos/{owner}/{repo}/commits.
 // https://docs.github.com/rest/commits/commits#list-commits
-func listCommits(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_commits",
-		toolset: ToolsetRepos,
-		kind:    read,
-		desc:    "List commits, newest first, with message first lines; get_commit has diffs.",
-	}, func(ctx context.Context, in ListCommitsArgs) (CommitList, string, error) {
+func listCommits() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_commits",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Read,
+		Desc:    "List commits, newest first, with message first lines; get_commit has diffs.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListCommitsArgs) (CommitList, error) {
 		what := "list commits of " + in.RepoArgs.String()
 		if in.SHA != "" {
 			what += " from " + in.SHA
 		}
-		if err := errors.Join(checkOptional("sha", "ref", in.SHA), checkOptional("path", "path", in.Path)); err != nil {
-			return CommitList{}, what, firstErr(err)
-		}
 		since, err := parseTimeArg("since", in.Since)
 		if err != nil {
-			return CommitList{}, what, err
+			return CommitList{}, toolkit.Op(what, err)
 		}
 		until, err := parseTimeArg("until", in.Until)
 		if err != nil {
-			return CommitList{}, what, err
+			return CommitList{}, toolkit.Op(what, err)
 		}
 		cs, resp, err := d.GitHub.Repositories.ListCommits(ctx, in.Owner, in.Repo, &gh.CommitsListOptions{
 			SHA: in.SHA, Path: strings.TrimSuffix(in.Path, "/"), Author: in.Author, Since: since, Until: until, ListOptions: in.listOptions(),
 		})
 		if err != nil {
-			return CommitList{}, what, err
+			return CommitList{}, toolkit.Op(what, err)
 		}
 		out := CommitList{Commits: []CommitItem{}, NextPage: nextPage(resp)}
 		for _, c := range cs {
 			first, _, _ := strings.Cut(c.GetCommit().GetMessage(), "\n")
-			first, _ = capText(first, firstLineCap)
+			first, _ = toolkit.CapText(first, firstLineCap)
 			login, name := commitAuthor(c)
 			out.Commits = append(out.Commits, CommitItem{
 				SHA:        c.GetSHA(),
-				Message:    untrusted(first),
+				Message:    code(first),
 				Author:     login,
 				AuthorName: name,
 				Date:       commitDate(c),
 			})
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -474,50 +467,50 @@ type GetCommitArgs struct {
 
 // CommitDetails is a commit with a page of its changed files.
 type CommitDetails struct {
-	SHA              string        `json:"sha"`
-	Message          Untrusted     `json:"message"`
-	MessageTruncated bool          `json:"message_truncated,omitempty"`
-	Author           string        `json:"author,omitempty"`
-	AuthorName       string        `json:"author_name,omitempty" jsonschema:"Git author name, when no GitHub account matches"`
-	Date             string        `json:"date"`
-	Parents          []string      `json:"parents"`
-	Additions        int           `json:"additions"`
-	Deletions        int           `json:"deletions"`
-	Files            []ChangedFile `json:"files"`
-	NextPage         int           `json:"next_page,omitempty" jsonschema:"More changed files on this page number"`
+	SHA              string                `json:"sha"`
+	Message          toolkit.UntrustedCode `json:"message"`
+	MessageTruncated bool                  `json:"message_truncated,omitempty"`
+	Author           string                `json:"author,omitempty"`
+	AuthorName       string                `json:"author_name,omitempty" jsonschema:"Git author name, when no GitHub account matches"`
+	Date             string                `json:"date"`
+	Parents          []string              `json:"parents"`
+	Additions        int                   `json:"additions"`
+	Deletions        int                   `json:"deletions"`
+	Files            []ChangedFile         `json:"files"`
+	NextPage         int                   `json:"next_page,omitempty" jsonschema:"More changed files on this page number"`
 }
 
 // ChangedFile is a file changed by a commit, with its patch.
 type ChangedFile struct {
-	Filename         string    `json:"filename"`
-	PreviousFilename string    `json:"previous_filename,omitempty"`
-	Status           string    `json:"status"`
-	Additions        int       `json:"additions"`
-	Deletions        int       `json:"deletions"`
-	Patch            Untrusted `json:"patch,omitempty"`
-	Truncated        bool      `json:"truncated,omitempty" jsonschema:"The patch was cut or left out to save space"`
+	Filename         string                `json:"filename"`
+	PreviousFilename string                `json:"previous_filename,omitempty"`
+	Status           string                `json:"status"`
+	Additions        int                   `json:"additions"`
+	Deletions        int                   `json:"deletions"`
+	Patch            toolkit.UntrustedCode `json:"patch,omitempty"`
+	Truncated        bool                  `json:"truncated,omitempty" jsonschema:"The patch was cut or left out to save space"`
 }
 
 // getCommit calls GET /repos/{owner}/{repo}/commits/{ref}.
 // https://docs.github.com/rest/commits/commits#get-a-commit
-func getCommit(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_commit",
-		toolset: ToolsetRepos,
-		kind:    read,
-		desc:    "Get a commit with its changed files' patches (paged, long ones cut).",
-	}, func(ctx context.Context, in GetCommitArgs) (CommitDetails, string, error) {
+func getCommit() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_commit",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Read,
+		Desc:    "Get a commit with its changed files' patches (paged, long ones cut).",
+	}, func(ctx context.Context, d toolkit.Deps, in GetCommitArgs) (CommitDetails, error) {
 		what := fmt.Sprintf("get commit %s in %s", in.SHA, in.RepoArgs)
 		opts := in.listOptions()
 		c, resp, err := d.GitHub.Repositories.GetCommit(ctx, in.Owner, in.Repo, escapePath(in.SHA), &opts)
 		if err != nil {
-			return CommitDetails{}, what, err
+			return CommitDetails{}, toolkit.Op(what, err)
 		}
-		msg, cut := capText(c.GetCommit().GetMessage(), commitMessageCap)
+		msg, cut := toolkit.CapText(c.GetCommit().GetMessage(), commitMessageCap)
 		login, name := commitAuthor(c)
 		out := CommitDetails{
 			SHA:              c.GetSHA(),
-			Message:          untrusted(msg),
+			Message:          code(msg),
 			MessageTruncated: cut,
 			Author:           login,
 			AuthorName:       name,
@@ -540,12 +533,12 @@ func getCommit(d Deps) Tool {
 				Additions:        f.GetAdditions(),
 				Deletions:        f.GetDeletions(),
 			}
-			patch, cut := capText(f.GetPatch(), min(commitPatchCap, budget))
+			patch, cut := toolkit.CapText(f.GetPatch(), min(commitPatchCap, budget))
 			budget -= len(patch)
-			cf.Patch, cf.Truncated = untrusted(patch), cut
+			cf.Patch, cf.Truncated = code(patch), cut
 			out.Files = append(out.Files, cf)
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
@@ -553,7 +546,7 @@ func getCommit(d Deps) Tool {
 type CreateBranchArgs struct {
 	RepoArgs
 	Branch string `json:"branch" ghmcp:"ref"`
-	From   string `json:"from,omitempty" jsonschema:"Branch, tag or SHA"`
+	From   string `json:"from,omitempty" jsonschema:"Branch, tag or SHA" ghmcp:"ref,quiet"`
 }
 
 // BranchRef is a created branch.
@@ -567,31 +560,28 @@ type BranchRef struct {
 // then calls POST /repos/{owner}/{repo}/git/refs.
 // https://docs.github.com/rest/commits/commits#get-a-commit
 // https://docs.github.com/rest/git/refs#create-a-reference
-func createBranch(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "create_branch",
-		toolset: ToolsetRepos,
-		kind:    create,
-		desc:    "Create a branch.",
-	}, func(ctx context.Context, in CreateBranchArgs) (BranchRef, string, error) {
+func createBranch() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "create_branch",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Create,
+		Desc:    "Create a branch.",
+	}, func(ctx context.Context, d toolkit.Deps, in CreateBranchArgs) (BranchRef, error) {
 		what := fmt.Sprintf("create branch %s in %s", in.Branch, in.RepoArgs)
-		if err := checkOptional("from", "ref", in.From); err != nil {
-			return BranchRef{}, what, err
-		}
 		from := in.From
 		if from == "" {
 			r, _, err := d.GitHub.Repositories.Get(ctx, in.Owner, in.Repo)
 			if err != nil {
-				return BranchRef{}, what, err
+				return BranchRef{}, toolkit.Op(what, err)
 			}
 			from = r.GetDefaultBranch()
 		}
 		what += " from " + from
 		sha := from
-		if len(from) != 40 || checkOptional("from", "sha", from) != nil {
+		if len(from) != 40 || !toolkit.IsName("sha", from) {
 			var err error
 			if sha, _, err = d.GitHub.Repositories.GetCommitSHA1(ctx, in.Owner, in.Repo, from, ""); err != nil {
-				return BranchRef{}, what, err
+				return BranchRef{}, toolkit.Op(what, err)
 			}
 		}
 		ref, _, err := d.GitHub.Git.CreateRef(ctx, in.Owner, in.Repo, &gh.Reference{
@@ -599,9 +589,9 @@ func createBranch(d Deps) Tool {
 			Object: &gh.GitObject{SHA: &sha},
 		})
 		if err != nil {
-			return BranchRef{}, what, err
+			return BranchRef{}, toolkit.Op(what, err)
 		}
-		return BranchRef{Branch: strings.TrimPrefix(ref.GetRef(), "refs/heads/"), SHA: ref.GetObject().GetSHA()}, what, nil
+		return BranchRef{Branch: strings.TrimPrefix(ref.GetRef(), "refs/heads/"), SHA: ref.GetObject().GetSHA()}, nil
 	})
 }
 
@@ -611,8 +601,8 @@ type CreateOrUpdateFileArgs struct {
 	Path    string `json:"path" ghmcp:"path"`
 	Content string `json:"content"`
 	Message string `json:"message"`
-	Branch  string `json:"branch,omitempty"`
-	SHA     string `json:"sha,omitempty" jsonschema:"Omit to create"`
+	Branch  string `json:"branch,omitempty" ghmcp:"ref,quiet"`
+	SHA     string `json:"sha,omitempty" jsonschema:"Omit to create" ghmcp:"sha,quiet"`
 }
 
 // FileCommit is the result of writing a file.
@@ -626,22 +616,19 @@ type FileCommit struct {
 
 // createOrUpdateFile calls PUT /repos/{owner}/{repo}/contents/{path}.
 // https://docs.github.com/rest/repos/contents#create-or-update-file-contents
-func createOrUpdateFile(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "create_or_update_file",
-		toolset: ToolsetRepos,
-		kind:    destructive,
-		desc:    "Commit a file's full content. To update, pass its sha from get_file_contents; stale ones fail.",
-	}, func(ctx context.Context, in CreateOrUpdateFileArgs) (FileCommit, string, error) {
+func createOrUpdateFile() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "create_or_update_file",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Destructive,
+		Desc:    "Commit a file's full content. To update, pass its sha from get_file_contents; stale ones fail.",
+	}, func(ctx context.Context, d toolkit.Deps, in CreateOrUpdateFileArgs) (FileCommit, error) {
 		what := fmt.Sprintf("write %s in %s", in.Path, in.RepoArgs)
 		if in.Branch != "" {
 			what += " on " + in.Branch
 		}
 		if strings.TrimSpace(in.Message) == "" {
-			return FileCommit{}, what, &ArgError{Arg: "message", Problem: "must not be empty; it is the commit message", Example: `"Fix the build instructions"`}
-		}
-		if err := errors.Join(checkOptional("branch", "ref", in.Branch), checkOptional("sha", "sha", in.SHA)); err != nil {
-			return FileCommit{}, what, firstErr(err)
+			return FileCommit{}, &toolkit.ArgError{Arg: "message", Problem: "must not be empty; it is the commit message", Example: `"Fix the build instructions"`}
 		}
 		opts := &gh.RepositoryContentFileOptions{Message: &in.Message, Content: []byte(in.Content)}
 		if in.Branch != "" {
@@ -652,7 +639,7 @@ func createOrUpdateFile(d Deps) Tool {
 		}
 		res, resp, err := d.GitHub.Repositories.CreateFile(ctx, in.Owner, in.Repo, escapePath(in.Path), opts)
 		if err != nil {
-			return FileCommit{}, what, fileWriteError(in, err)
+			return FileCommit{}, toolkit.Op(what, fileWriteError(in, err))
 		}
 		return FileCommit{
 			Path:      res.GetContent().GetPath(),
@@ -660,7 +647,7 @@ func createOrUpdateFile(d Deps) Tool {
 			CommitSHA: res.Commit.GetSHA(),
 			HTMLURL:   res.Commit.GetHTMLURL(),
 			Created:   resp.StatusCode == http.StatusCreated,
-		}, what, nil
+		}, nil
 	})
 }
 
@@ -676,25 +663,25 @@ func fileWriteError(in CreateOrUpdateFileArgs, err error) error {
 	case status == http.StatusConflict:
 		return fmt.Errorf("conflict (409: %s): the file changed since you read it, or sha is not its blob sha. Nothing was written; %s, apply your change to that content, and retry with its sha", e.Message, reread)
 	case status == http.StatusUnprocessableEntity && in.SHA == "":
-		return fmt.Errorf("%s. If %s already exists, %s and pass its sha", explainResponse(e), in.Path, reread)
+		return fmt.Errorf("%s. If %s already exists, %s and pass its sha", toolkit.ExplainResponse(e), in.Path, reread)
 	case status == http.StatusNotFound && in.Branch != "":
-		return fmt.Errorf("%s; or branch %q does not exist: create it with create_branch", explainResponse(e), in.Branch)
+		return fmt.Errorf("%s; or branch %q does not exist: create it with create_branch", toolkit.ExplainResponse(e), in.Branch)
 	}
 	return err
 }
 
 // Release is a release with its notes and assets.
 type Release struct {
-	Tag         string    `json:"tag"`
-	Name        Untrusted `json:"name,omitempty"`
-	Draft       bool      `json:"draft,omitempty"`
-	Prerelease  bool      `json:"prerelease,omitempty"`
-	PublishedAt string    `json:"published_at,omitempty"`
-	Author      string    `json:"author,omitempty"`
-	Body        Untrusted `json:"body,omitempty"`
-	Truncated   bool      `json:"truncated" jsonschema:"The body was cut: get_latest_release with this tag has it whole"`
-	HTMLURL     string    `json:"html_url"`
-	Assets      []Asset   `json:"assets,omitempty"`
+	Tag         string            `json:"tag"`
+	Name        toolkit.Untrusted `json:"name,omitempty"`
+	Draft       bool              `json:"draft,omitempty"`
+	Prerelease  bool              `json:"prerelease,omitempty"`
+	PublishedAt string            `json:"published_at,omitempty"`
+	Author      string            `json:"author,omitempty"`
+	Body        toolkit.Untrusted `json:"body,omitempty"`
+	Truncated   bool              `json:"truncated" jsonschema:"The body was cut: get_latest_release with this tag has it whole"`
+	HTMLURL     string            `json:"html_url"`
+	Assets      []Asset           `json:"assets,omitempty"`
 }
 
 // Asset is a file attached to a release.
@@ -706,7 +693,7 @@ type Asset struct {
 
 // release converts a GitHub release, cutting its body to limit bytes.
 func release(r *gh.RepositoryRelease, limit int) Release {
-	body, cut := capText(r.GetBody(), limit)
+	body, cut := toolkit.CapText(r.GetBody(), limit)
 	out := Release{
 		Tag:         r.GetTagName(),
 		Name:        untrusted(r.GetName()),
@@ -732,53 +719,50 @@ type ReleaseList struct {
 
 // listReleases calls GET /repos/{owner}/{repo}/releases.
 // https://docs.github.com/rest/releases/releases#list-releases
-func listReleases(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "list_releases",
-		toolset: ToolsetRepos,
-		kind:    read,
-		desc:    "List releases, newest first, notes cut to 500 bytes.",
-	}, func(ctx context.Context, in struct {
+func listReleases() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_releases",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Read,
+		Desc:    "List releases, newest first, notes cut to 500 bytes.",
+	}, func(ctx context.Context, d toolkit.Deps, in struct {
 		RepoArgs
 		PageArgs
-	}) (ReleaseList, string, error) {
+	}) (ReleaseList, error) {
 		what := "list releases of " + in.RepoArgs.String()
 		opts := in.listOptions()
 		rs, resp, err := d.GitHub.Repositories.ListReleases(ctx, in.Owner, in.Repo, &opts)
 		if err != nil {
-			return ReleaseList{}, what, err
+			return ReleaseList{}, toolkit.Op(what, err)
 		}
 		out := ReleaseList{Releases: []Release{}, NextPage: nextPage(resp)}
 		for _, r := range rs {
 			out.Releases = append(out.Releases, release(r, releaseListCap))
 		}
-		return out, what, nil
+		return out, nil
 	})
 }
 
 // GetReleaseArgs are the arguments of get_latest_release.
 type GetReleaseArgs struct {
 	RepoArgs
-	Tag string `json:"tag,omitempty" jsonschema:"Instead of the latest"`
+	Tag string `json:"tag,omitempty" jsonschema:"Instead of the latest" ghmcp:"ref,quiet"`
 }
 
 // getLatestRelease calls GET /repos/{owner}/{repo}/releases/latest, or
 // GET /repos/{owner}/{repo}/releases/tags/{tag} when a tag is given.
 // https://docs.github.com/rest/releases/releases#get-the-latest-release
 // https://docs.github.com/rest/releases/releases#get-a-release-by-tag-name
-func getLatestRelease(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "get_latest_release",
-		toolset: ToolsetRepos,
-		kind:    read,
-		desc:    "Get the latest release, or one by tag, with full notes and assets.",
-	}, func(ctx context.Context, in GetReleaseArgs) (Release, string, error) {
+func getLatestRelease() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_latest_release",
+		Toolset: ToolsetRepos,
+		Kind:    toolkit.Read,
+		Desc:    "Get the latest release, or one by tag, with full notes and assets.",
+	}, func(ctx context.Context, d toolkit.Deps, in GetReleaseArgs) (Release, error) {
 		what := "get latest release of " + in.RepoArgs.String()
 		if in.Tag != "" {
 			what = fmt.Sprintf("get release %s of %s", in.Tag, in.RepoArgs)
-		}
-		if err := checkOptional("tag", "ref", in.Tag); err != nil {
-			return Release{}, what, err
 		}
 		var r *gh.RepositoryRelease
 		var err error
@@ -788,11 +772,11 @@ func getLatestRelease(d Deps) Tool {
 			r, _, err = d.GitHub.Repositories.GetReleaseByTag(ctx, in.Owner, in.Repo, escapePath(in.Tag))
 		}
 		if status, e := statusOf(err); status == http.StatusNotFound && in.Tag == "" {
-			return Release{}, what, fmt.Errorf("%s; or it has no published release: list_releases shows drafts and prereleases too", explainResponse(e))
+			return Release{}, toolkit.Op(what, fmt.Errorf("%s; or it has no published release: list_releases shows drafts and prereleases too", toolkit.ExplainResponse(e)))
 		}
 		if err != nil {
-			return Release{}, what, err
+			return Release{}, toolkit.Op(what, err)
 		}
-		return release(r, releaseBodyCap), what, nil
+		return release(r, releaseBodyCap), nil
 	})
 }

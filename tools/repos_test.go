@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 func TestGetRepositoryDetails(t *testing.T) {
@@ -299,12 +301,12 @@ func TestGetFileContents(t *testing.T) {
 			name: "a big file is cut at 64 KB with the offset to read on", args: `{"owner":"octo","repo":"hello","path":"big.txt"}`,
 			path: "/repos/octo/hello/contents/big.txt", body: contentFile("big.txt", []byte(big)),
 			want: FileContents{Type: "file", Path: "big.txt", SHA: "3d21ec53a331a6f037a91c368710b99387d012c1", Size: 77000,
-				Content: Untrusted(big[:65536]), Truncated: true, NextOffset: 65536},
+				Content: toolkit.UntrustedCode(big[:65536]), Truncated: true, NextOffset: 65536},
 		},
 		{
 			name: "reading on from next_offset returns the rest", args: `{"owner":"octo","repo":"hello","path":"big.txt","offset":65536}`,
 			path: "/repos/octo/hello/contents/big.txt", body: contentFile("big.txt", []byte(big)),
-			want: FileContents{Type: "file", Path: "big.txt", SHA: "3d21ec53a331a6f037a91c368710b99387d012c1", Size: 77000, Content: Untrusted(big[65536:])},
+			want: FileContents{Type: "file", Path: "big.txt", SHA: "3d21ec53a331a6f037a91c368710b99387d012c1", Size: 77000, Content: toolkit.UntrustedCode(big[65536:])},
 		},
 		{
 			name: "an offset inside a character starts at the next one", args: `{"owner":"octo","repo":"hello","path":"u.txt","offset":1}`,
@@ -616,7 +618,7 @@ func wantRelease(body string, n int) Release {
 	if len(body) > n {
 		body, r.Truncated = body[:n], true
 	}
-	r.Body = Untrusted(body)
+	r.Body = toolkit.Untrusted(body)
 	return r
 }
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	gh "github.com/google/go-github/v62/github"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // fragmentCap bounds one text-match fragment of a code search hit.
@@ -19,11 +21,11 @@ type SearchCodeArgs struct {
 
 // CodeHit is a file that matches a code search.
 type CodeHit struct {
-	Repo    string      `json:"repo" jsonschema:"owner/name"`
-	Path    string      `json:"path"`
-	SHA     string      `json:"sha" jsonschema:"Blob SHA"`
-	HTMLURL string      `json:"html_url"`
-	Matches []Untrusted `json:"matches,omitempty" jsonschema:"Lines around the matches"`
+	Repo    string              `json:"repo" jsonschema:"owner/name"`
+	Path    string              `json:"path"`
+	SHA     string              `json:"sha" jsonschema:"Blob SHA"`
+	HTMLURL string              `json:"html_url"`
+	Matches []toolkit.Untrusted `json:"matches,omitempty" jsonschema:"Lines around the matches"`
 }
 
 // CodeSearchResult is a page of code search hits.
@@ -35,32 +37,32 @@ type CodeSearchResult struct {
 }
 
 // searchTools are the search toolset.
-func searchTools(d Deps) []Tool {
-	return []Tool{
-		searchCode(d),
+func searchTools() []toolkit.Tool {
+	return []toolkit.Tool{
+		searchCode(),
 	}
 }
 
 // searchCode calls GET /search/code with the text-match media type.
 // https://docs.github.com/rest/search/search#search-code
-func searchCode(d Deps) Tool {
-	return newTool(d, spec{
-		name:    "search_code",
-		toolset: ToolsetSearch,
-		kind:    read,
-		desc:    "Search code on default branches, with matching lines. Budget: 10 calls a minute, so narrow q with repo:, org: or path:.",
-	}, func(ctx context.Context, in SearchCodeArgs) (CodeSearchResult, string, error) {
+func searchCode() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "search_code",
+		Toolset: ToolsetSearch,
+		Kind:    toolkit.Read,
+		Desc:    "Search code on default branches, with matching lines. Budget: 10 calls a minute, so narrow q with repo:, org: or path:.",
+	}, func(ctx context.Context, d toolkit.Deps, in SearchCodeArgs) (CodeSearchResult, error) {
 		what := fmt.Sprintf("search code for %q", in.Q)
 		if strings.TrimSpace(in.Q) == "" {
-			return CodeSearchResult{}, what, &ArgError{Arg: "q", Problem: "must not be empty", Example: `"NewServer repo:octo/hello"`}
+			return CodeSearchResult{}, &toolkit.ArgError{Arg: "q", Problem: "must not be empty", Example: `"NewServer repo:octo/hello"`}
 		}
 		q, err := d.Repos.ScopeQuery(in.Q)
 		if err != nil {
-			return CodeSearchResult{}, what, err
+			return CodeSearchResult{}, toolkit.Op(what, err)
 		}
 		res, resp, err := d.GitHub.Search.Code(ctx, q, &gh.SearchOptions{TextMatch: true, ListOptions: in.listOptions()})
 		if err != nil {
-			return CodeSearchResult{}, what, err
+			return CodeSearchResult{}, toolkit.Op(what, err)
 		}
 		out := CodeSearchResult{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), Items: []CodeHit{}, NextPage: nextPage(resp)}
 		for _, c := range res.CodeResults {
@@ -69,11 +71,11 @@ func searchCode(d Deps) Tool {
 			}
 			hit := CodeHit{Repo: c.GetRepository().GetFullName(), Path: c.GetPath(), SHA: c.GetSHA(), HTMLURL: c.GetHTMLURL()}
 			for _, m := range c.TextMatches {
-				frag, _ := capText(m.GetFragment(), fragmentCap)
+				frag, _ := toolkit.CapText(m.GetFragment(), fragmentCap)
 				hit.Matches = append(hit.Matches, untrusted(frag))
 			}
 			out.Items = append(out.Items, hit)
 		}
-		return out, what, nil
+		return out, nil
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 func TestSearchCode(t *testing.T) {
@@ -16,7 +18,7 @@ func TestSearchCode(t *testing.T) {
 	want := CodeSearchResult{TotalCount: 1, Items: []CodeHit{{
 		Repo: "octo/hello", Path: "main.go", SHA: "f7b60bdeb99641f615e9dca036f3b2bd4f7fd501",
 		HTMLURL: "https://github.com/octo/hello/blob/c9f72a81e35ec4e1e5c72eae949563a1341c06f4/main.go",
-		Matches: []Untrusted{"func main() {\n\tfmt.Println(\"Hello, world!\")\n}"},
+		Matches: []toolkit.Untrusted{"func main() {\n\tfmt.Println(\"Hello, world!\")\n}"},
 	}}, NextPage: 2}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)

@@ -21,6 +21,8 @@ import (
 	"github.com/ghmcp/ghmcp/github"
 	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/ratelimit"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 const testToken = "ghp_testTOKEN0123456789abcdefghijklmnopq"
@@ -106,7 +108,7 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // deps returns tool dependencies whose client talks to the fake.
-func (f *fakeGitHub) deps(token string) Deps {
+func (f *fakeGitHub) deps(token string) toolkit.Deps {
 	f.t.Helper()
 	u, _ := url.Parse(f.server.URL + "/")
 	cfg := ratelimit.DefaultConfig()
@@ -123,27 +125,24 @@ func (f *fakeGitHub) deps(token string) Deps {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return Deps{GitHub: client, Redact: redact.New(token).String}
+	return toolkit.Deps{GitHub: client, Redact: redact.New(token).String}
 }
 
 // call runs the named tool with args (a JSON object).
-func call(t *testing.T, d Deps, name, args string) *mcp.CallToolResult {
+func call(t *testing.T, d toolkit.Deps, name, args string) *mcp.CallToolResult {
 	t.Helper()
-	for _, tool := range All(d) {
-		if tool.Def.Name != name {
-			continue
-		}
-		req := mcp.CallToolRequest{}
-		req.Params.Name = name
-		req.Params.Arguments = json.RawMessage(args)
-		res, err := tool.Handler(context.Background(), req)
-		if err != nil {
-			t.Fatalf("%s: handler returned a Go error (the model would never see it): %v", name, err)
-		}
-		return res
+	tool, ok := Catalog().Tool(name)
+	if !ok {
+		t.Fatalf("no tool %q", name)
 	}
-	t.Fatalf("no tool %q", name)
-	return nil
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = json.RawMessage(args)
+	res, err := tool.Bind(d).Handler(context.Background(), req)
+	if err != nil {
+		t.Fatalf("%s: handler returned a Go error (the model would never see it): %v", name, err)
+	}
+	return res
 }
 
 // resultText returns the text content of a result.

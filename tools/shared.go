@@ -2,10 +2,13 @@ package tools
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	gh "github.com/google/go-github/v62/github"
+
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // Conventions every tool follows, so the same thing has the same shape
@@ -16,9 +19,10 @@ import (
 //   - a list tool embeds PageArgs and its result has next_page (nextPage),
 //     absent on the last page; no tool fetches every page silently;
 //   - large text (bodies, file contents, diffs, logs) is capped with
-//     capText and the result says truncated: true and how to get the rest;
+//     toolkit.CapText and the result says truncated: true and how to get the rest;
 //   - text written by GitHub users (titles, bodies, comments, commit
-//     messages, file contents, patches, logs) passes through untrusted().
+//     messages, file contents, patches, logs) passes through untrusted()
+//     or, for code-like text, code().
 
 // PageArgs are the paging arguments of every list tool.
 type PageArgs struct {
@@ -26,20 +30,11 @@ type PageArgs struct {
 	PerPage int `json:"per_page,omitempty" ghmcp:"range=1..100,default=20"`
 }
 
-// DefaultPerPage is the page size when the model gives none: small, since
-// the model pays for every item.
-const DefaultPerPage = 20
-
-// listOptions turns paging arguments into go-github's.
+// listOptions turns paging arguments into go-github's. Their defaults
+// (page 1, and 20 a page: small, since the model pays for every item) are
+// set by the framework from the tags when the model gives none.
 func (p PageArgs) listOptions() gh.ListOptions {
-	o := gh.ListOptions{Page: p.Page, PerPage: p.PerPage}
-	if o.Page == 0 {
-		o.Page = 1
-	}
-	if o.PerPage == 0 {
-		o.PerPage = DefaultPerPage
-	}
-	return o
+	return gh.ListOptions{Page: p.Page, PerPage: p.PerPage}
 }
 
 // nextPage is the page to ask for next, or 0 when this was the last.
@@ -84,17 +79,25 @@ func timeString(t *time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// capText cuts s to at most max bytes on a rune boundary and reports
-// whether it cut.
-func capText(s string, max int) (string, bool) {
-	if len(s) <= max {
-		return s, false
+// untrusted marks text GitHub renders as Markdown (titles, bodies,
+// comments) as toolkit.Untrusted, and code marks text GitHub shows
+// verbatim (file contents, patches, logs, commit messages) as
+// toolkit.UntrustedCode. They are the one way such text enters a result;
+// the content filter runs later, in the framework, on the whole result.
+func untrusted(s string) toolkit.Untrusted { return toolkit.Untrusted(s) }
+
+func code(s string) toolkit.UntrustedCode { return toolkit.UntrustedCode(s) }
+
+// escapePath escapes a checked repository path for a URL, segment by
+// segment, so that '?', '#', '%' and spaces in file names stay part of the
+// path. go-github escapes the path in GetContents but not in CreateFile,
+// UpdateFile or DeleteFile: pass escapePath(path) to those.
+func escapePath(p string) string {
+	segs := strings.Split(strings.TrimSuffix(p, "/"), "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
 	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut], true
+	return strings.Join(segs, "/")
 }
 
 // parseTimeArg parses an optional time argument: RFC 3339, or a date
@@ -109,5 +112,5 @@ func parseTimeArg(arg, value string) (time.Time, error) {
 	if t, err := time.Parse(time.DateOnly, value); err == nil {
 		return t, nil
 	}
-	return time.Time{}, &ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is not an RFC 3339 time or a date", quoteShort(value)), Example: `"2026-05-01T00:00:00Z" or "2026-05-01"`}
+	return time.Time{}, &toolkit.ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is not an RFC 3339 time or a date", toolkit.QuoteShort(value)), Example: `"2026-05-01T00:00:00Z" or "2026-05-01"`}
 }

@@ -5,7 +5,7 @@
 //
 // The contract with the tools:
 //
-//   - newTool (tools/tool.go) refuses, before any request, every call whose
+//   - every tool (toolkit.New) refuses, before any request, every call whose
 //     arguments name a repository (an owner field and a repo field, as in
 //     RepoArgs) outside the list, or only an owner that no pattern names.
 //     Tools with ordinary owner/repo arguments need to do nothing.

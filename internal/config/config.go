@@ -20,6 +20,7 @@ import (
 	"github.com/ghmcp/ghmcp/github"
 	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/redact"
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 	"github.com/ghmcp/ghmcp/ratelimit"
 	"github.com/ghmcp/ghmcp/ratelimit/redisstore"
 	"github.com/ghmcp/ghmcp/tools"
@@ -36,7 +37,7 @@ type Config struct {
 	ReadOnly bool
 	Limits   ratelimit.Config
 	// Selection is which tools to offer (--toolsets, --tools, --read-only).
-	Selection tools.Selection
+	Selection toolkit.Selection
 	// Repos is the --repos allow-list; nil allows every repository.
 	Repos *allowlist.List
 	// ContentFilter is --content-filter.
@@ -84,7 +85,7 @@ func settings() []setting {
 			help:  "GitHub REST API URL; for GitHub Enterprise Server https://HOST/api/v3/",
 			parse: func(c *Config, v string) (err error) { c.APIURL, err = github.ParseAPIURL(v); return err }},
 		{flag: "toolsets", env: "GHMCP_TOOLSETS",
-			help:  "comma-separated toolsets to offer, or all (default " + strings.Join(tools.DefaultToolsets, ",") + ")",
+			help:  "comma-separated toolsets to offer, or all (default " + strings.Join(tools.Catalog().Defaults(), ",") + ")",
 			parse: func(c *Config, v string) error { c.Selection.Toolsets = splitNames(v); return nil }},
 		{flag: "tools", env: "GHMCP_TOOLS",
 			help:  "comma-separated tool names to offer instead of whole toolsets",
@@ -233,7 +234,7 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 		}
 	}
 	c.Selection.ReadOnly = c.ReadOnly
-	if _, err := tools.Select(tools.All(tools.Deps{}), c.Selection); err != nil {
+	if _, err := tools.Catalog().Select(c.Selection); err != nil {
 		return Config{}, err
 	}
 	for _, name := range github.TokenEnvVars {

@@ -23,6 +23,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/ghmcp/ghmcp/internal/redact"
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 	"github.com/ghmcp/ghmcp/prompts"
 	"github.com/ghmcp/ghmcp/resources"
 	"github.com/ghmcp/ghmcp/tools"
@@ -33,9 +34,9 @@ type Options struct {
 	// Version is ghmcp's version, reported in serverInfo.
 	Version string
 	// Deps are the tools' dependencies, bound once to the selected tools.
-	Deps tools.Deps
+	Deps toolkit.Deps
 	// Selection is which tools to offer (--toolsets, --tools, --read-only).
-	Selection tools.Selection
+	Selection toolkit.Selection
 	// Dynamic offers enable_toolset alone (--dynamic-toolsets).
 	Dynamic bool
 	// Redactor removes the token from logged panics.
@@ -60,7 +61,7 @@ func New(opts Options) (*Server, error) {
 	if opts.HostLog == nil {
 		opts.HostLog = NewHostLog()
 	}
-	selected, err := tools.Select(tools.All(opts.Deps), opts.Selection)
+	selected, err := tools.Catalog().Select(opts.Selection)
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +91,9 @@ func New(opts Options) (*Server, error) {
 		server.WithPromptCompletionProvider(complete),
 	)
 	if opts.Dynamic {
-		selected = []tools.Tool{dynamicToolset(opts, srv)}
-	}
-	for _, t := range selected {
-		srv.AddTool(t.Def, t.Handler)
+		srv.AddTools(dynamicToolset(opts, srv))
+	} else {
+		srv.AddTools(toolkit.Bind(opts.Deps, selected)...)
 	}
 	opts.HostLog.attach(srv)
 	for _, t := range resources.Templates(opts.Deps) {
@@ -121,20 +121,14 @@ func (s *Server) HandleMessage(ctx context.Context, msg json.RawMessage) mcp.JSO
 // dynamicToolset builds enable_toolset over the tools --dynamic-toolsets
 // may offer: those of --toolsets when given (else every toolset), read-only
 // ones under --read-only.
-func dynamicToolset(opts Options, srv *server.MCPServer) tools.Tool {
+func dynamicToolset(opts Options, srv *server.MCPServer) server.ServerTool {
 	sel := opts.Selection
 	sel.Tools = nil
 	if len(sel.Toolsets) == 0 {
-		sel.Toolsets = []string{"all"}
+		sel.Toolsets = []string{toolkit.AllToolsets}
 	}
-	candidates, _ := tools.Select(tools.All(opts.Deps), sel) // names were checked at start-up
-	return tools.EnableToolset(opts.Deps, candidates, func(ts []tools.Tool) {
-		add := make([]server.ServerTool, 0, len(ts))
-		for _, t := range ts {
-			add = append(add, server.ServerTool{Tool: t.Def, Handler: t.Handler})
-		}
-		srv.AddTools(add...)
-	})
+	candidates, _ := tools.Catalog().Select(sel) // names were checked at start-up
+	return toolkit.EnableToolset(opts.Deps, candidates, func(ts []server.ServerTool) { srv.AddTools(ts...) })
 }
 
 // recoverTools turns a panic anywhere in a tool call into an isError
@@ -166,7 +160,7 @@ type codeSlotKey struct{}
 // at 2026-07-28, which aligned it with JSON-RPC), else 0 (mcp-go's
 // -32603 stands).
 func errorCode(ctx context.Context, err error) int {
-	var arg *tools.ArgError
+	var arg *toolkit.ArgError
 	if errors.As(err, &arg) {
 		return mcp.INVALID_PARAMS
 	}

@@ -254,3 +254,28 @@ func TestDuplicateIDInFlight(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// blockingWriter never returns from Write: a host that stopped reading.
+type blockingWriter struct{ block chan struct{} }
+
+func (b blockingWriter) Write(p []byte) (int, error) { <-b.block; return len(p), nil }
+
+func TestCancelEndsServeWhileAWriteIsBlocked(t *testing.T) {
+	f := &fakeServer{started: make(chan string, 10)}
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	block := blockingWriter{block: make(chan struct{})}
+	defer close(block.block)
+	go func() { done <- Serve(ctx, f, pr, block, Options{}) }()
+	io.WriteString(pw, `{"jsonrpc":"2.0","id":1,"method":"ping"}`+"\n")
+	<-f.started // its answer is now stuck in Write
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after cancel while a write was blocked")
+	}
+}

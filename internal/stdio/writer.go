@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
@@ -20,7 +21,9 @@ type writer struct {
 	mu     sync.Mutex
 	dst    io.Writer
 	redact func(string) string // nil: none
-	closed bool
+	// closed is set without the lock: a write blocked on a host that
+	// stopped reading holds it, and closing must not wait for that.
+	closed atomic.Bool
 	// pending are notifications queued by mcp-go for the session; they are
 	// written before any response so that a notification sent during a
 	// request precedes that request's response.
@@ -34,9 +37,12 @@ func (w *writer) write(msg any) error {
 	if err != nil {
 		return err
 	}
+	if w.closed.Load() {
+		return errClosed
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.closed {
+	if w.closed.Load() {
 		return errClosed
 	}
 	w.flushLocked()
@@ -47,7 +53,7 @@ func (w *writer) write(msg any) error {
 func (w *writer) flush() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.closed {
+	if !w.closed.Load() {
 		w.flushLocked()
 	}
 }
@@ -74,8 +80,4 @@ func (w *writer) lineLocked(b []byte) error {
 }
 
 // close stops all writing.
-func (w *writer) close() {
-	w.mu.Lock()
-	w.closed = true
-	w.mu.Unlock()
-}
+func (w *writer) close() { w.closed.Store(true) }

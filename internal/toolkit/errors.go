@@ -1,4 +1,4 @@
-package tools
+package toolkit
 
 import (
 	"context"
@@ -13,10 +13,41 @@ import (
 	"github.com/ghmcp/ghmcp/ratelimit"
 )
 
-// explain turns an error from a tool into the message the model sees: what
-// went wrong and what to do about it. what names the operation, e.g.
-// "get repository octo/hello".
+// OpError is an error of a named operation ("create issue in
+// octo/hello"), which the explanation of the error starts with.
+type OpError struct {
+	Op  string
+	Err error
+}
+
+func (e *OpError) Error() string { return e.Op + ": " + e.Err.Error() }
+
+func (e *OpError) Unwrap() error { return e.Err }
+
+// Op names the operation err comes from, for the model's message; a nil
+// err stays nil, so a handler can end with return out, Op(what, err).
+func Op(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &OpError{Op: what, Err: err}
+}
+
+// Explain turns an error into the message a model or a person can act on:
+// what went wrong and what to do about it. what names the operation
+// ("get issue octo/hello#3") unless err names its own (Op).
+func Explain(what string, err error) string {
+	return explain(what, err)
+}
+
+// explain is Explain; tools pass their name as what, which an Op inside
+// err replaces.
 func explain(what string, err error) string {
+	var op *OpError
+	if errors.As(err, &op) {
+		what = op.Op
+		err = op.Err
+	}
 	var (
 		argErr    *ArgError
 		limitErr  *ratelimit.LimitError
@@ -39,7 +70,7 @@ func explain(what string, err error) string {
 	case errors.As(err, &abuseErr):
 		return fmt.Sprintf("%s: GitHub's secondary rate limit was hit. Wait a minute, then retry with fewer calls at once", what)
 	case errors.As(err, &respErr):
-		return what + ": " + explainResponse(respErr)
+		return what + ": " + ExplainResponse(respErr)
 	case errors.Is(err, context.Canceled):
 		return what + ": cancelled"
 	case errors.Is(err, context.DeadlineExceeded):
@@ -48,8 +79,8 @@ func explain(what string, err error) string {
 	return fmt.Sprintf("%s: %v", what, err)
 }
 
-// explainResponse explains a GitHub error answer by its status.
-func explainResponse(e *gh.ErrorResponse) string {
+// ExplainResponse explains a GitHub error answer by its status.
+func ExplainResponse(e *gh.ErrorResponse) string {
 	status := 0
 	if e.Response != nil {
 		status = e.Response.StatusCode
@@ -104,3 +135,16 @@ func explainFieldErrors(errs []gh.Error) string {
 	}
 	return ": " + strings.Join(parts, "; ")
 }
+
+// ExplainedError is an error already explained for the model (Explain's
+// message, redacted) that keeps its cause, so that callers can still
+// branch on it with errors.As (the server picks a JSON-RPC code from it).
+type ExplainedError struct {
+	Msg string
+	Err error
+}
+
+func (e *ExplainedError) Error() string { return e.Msg }
+
+// Unwrap returns the cause.
+func (e *ExplainedError) Unwrap() error { return e.Err }

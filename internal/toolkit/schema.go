@@ -1,4 +1,4 @@
-package tools
+package toolkit
 
 import (
 	"encoding/json"
@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/google/jsonschema-go/jsonschema"
 )
@@ -25,28 +24,18 @@ import (
 //	range=MIN..MAX              integer bounds (either side may be empty)
 //	enum=a|b|c                  allowed values
 //	items=MAX                   most elements in a list
-//	default=V                   default value shown to the model
-
-// schemas memoizes schemaFor: a schema is a pure function of its Go type,
-// and deriving it by reflection is most of what building the tools costs
-// at start-up, which builds them more than once (to check the selection,
-// to learn what the tools need, then for real).
-var schemas sync.Map // reflect.Type -> json.RawMessage
-
-// schemaFor returns the JSON Schema for T as raw JSON.
-func schemaFor[T any]() (json.RawMessage, error) {
-	t := reflect.TypeFor[T]()
-	if raw, ok := schemas.Load(t); ok {
-		return slices.Clone(raw.(json.RawMessage)), nil // callers own theirs
-	}
-	raw, err := deriveSchema(t)
-	if err != nil {
-		return nil, err
-	}
-	schemas.Store(t, slices.Clone(raw))
-	return raw, nil
-}
-
+//	default=V                   default value: shown to the model, and
+//	                            set by the decoder when the argument is
+//	                            left out (or null)
+//	quiet                       check the field's rules but leave them out
+//	                            of the schema (all but default): for
+//	                            arguments whose name says what they hold,
+//	                            where a pattern would cost the model more
+//	                            bytes than it helps; an optional quiet
+//	                            argument given empty counts as left out
+//
+// A field without omitempty is required: left out, it is refused with a
+// message naming it, and its rules run on the zero value.
 // deriveSchema derives the JSON Schema of t.
 func deriveSchema(t reflect.Type) (json.RawMessage, error) {
 	s, err := jsonschema.ForType(t, &jsonschema.ForOptions{})
@@ -70,7 +59,7 @@ func applyRules(t reflect.Type, s *jsonschema.Schema) error {
 		t = t.Elem()
 	}
 	simplify(s)
-	if t == reflect.TypeFor[Untrusted]() {
+	if t == reflect.TypeFor[Untrusted]() || t == reflect.TypeFor[UntrustedCode]() {
 		s.Description = untrustedNote
 		return nil
 	}
@@ -93,6 +82,9 @@ func applyRules(t reflect.Type, s *jsonschema.Schema) error {
 			return err
 		}
 		for _, r := range f.rules {
+			if f.quiet && r.op != "default" {
+				continue
+			}
 			r.decorate(prop, f.typ)
 		}
 	}
@@ -112,6 +104,7 @@ type field struct {
 	index    []int
 	name     string
 	optional bool // omitempty: the model may leave it out
+	quiet    bool // rules checked, not shown in the schema
 	typ      reflect.Type
 	rules    []rule
 }
@@ -130,14 +123,14 @@ func fieldsOf(t reflect.Type) []field {
 		if name == "" {
 			name = sf.Name
 		}
-		rules, err := parseRules(sf.Tag.Get("ghmcp"))
+		rules, quiet, err := parseRules(sf.Tag.Get("ghmcp"), sf.Type)
 		if err != nil {
 			// Tags are fixed at compile time: a bad one is a programming
 			// error caught by the schema golden test.
 			panic(fmt.Sprintf("%s.%s: %v", t, sf.Name, err))
 		}
 		optional := slices.Contains(strings.Split(opts, ","), "omitempty")
-		out = append(out, field{index: sf.Index, name: name, optional: optional, typ: sf.Type, rules: rules})
+		out = append(out, field{index: sf.Index, name: name, optional: optional, quiet: quiet, typ: sf.Type, rules: rules})
 	}
 	return out
 }
@@ -149,15 +142,22 @@ type rule struct {
 	min, max *int
 	enum     []string
 	value    string
+	def      any // default: the value, of the field's type
 }
 
-func parseRules(tag string) ([]rule, error) {
+// parseRules parses a ghmcp tag for a field of type t; quiet reports the
+// quiet option.
+func parseRules(tag string, t reflect.Type) (rules []rule, quiet bool, err error) {
 	if tag == "" {
-		return nil, nil
+		return nil, false, nil
 	}
 	var out []rule
 	for _, part := range strings.Split(tag, ",") {
 		key, val, _ := strings.Cut(part, "=")
+		if key == "quiet" {
+			quiet = true
+			continue
+		}
 		r := rule{op: key, value: val}
 		switch key {
 		case "len", "range":
@@ -167,30 +167,46 @@ func parseRules(tag string) ([]rule, error) {
 			}
 			var err error
 			if r.min, err = optInt(lo); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			if r.max, err = optInt(hi); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 		case "enum":
 			r.enum = strings.Split(val, "|")
 		case "items":
 			n, err := optInt(val)
 			if err != nil || n == nil {
-				return nil, fmt.Errorf("bad items=%q", val)
+				return nil, false, fmt.Errorf("bad items=%q", val)
 			}
 			r.max = n
 		case "default":
+			v := reflect.New(t)
+			raw := val
+			if t.Kind() == reflect.String {
+				raw = strconv.Quote(val)
+			}
+			if err := json.Unmarshal([]byte(raw), v.Interface()); err != nil {
+				return nil, false, fmt.Errorf("bad default=%q for %s: %v", val, t, err)
+			}
+			r.def = v.Elem().Interface()
 		default:
 			k, ok := nameKinds[key]
 			if !ok {
-				return nil, fmt.Errorf("unknown ghmcp rule %q", key)
+				return nil, false, fmt.Errorf("unknown ghmcp rule %q", key)
 			}
 			r.op, r.kind = "name", k
 		}
 		out = append(out, r)
 	}
-	return out, nil
+	return out, quiet, nil
+}
+
+// setDefault sets v (a field left out) to the rule's default value.
+func (r rule) setDefault(v reflect.Value) {
+	if r.def != nil && v.CanSet() {
+		v.Set(reflect.ValueOf(r.def))
+	}
 }
 
 func optInt(s string) (*int, error) {

@@ -1,4 +1,4 @@
-package tools
+package toolkit
 
 import (
 	"fmt"
@@ -166,33 +166,27 @@ func checkLabel(s string) string {
 	return checkText(s)
 }
 
-// escapePath escapes a checked repository path for a URL, segment by
-// segment, so that '?', '#', '%' and spaces in file names stay part of the
-// path. go-github escapes the path in GetContents but not in CreateFile,
-// UpdateFile or DeleteFile: pass escapePath(path) to those.
-func escapePath(p string) string {
-	segs := strings.Split(strings.TrimSuffix(p, "/"), "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	return strings.Join(segs, "/")
+// CheckName applies the rules of a name kind ("owner", "repo", "login",
+// "ref", "sha", "path", "label") to a value that is not a tagged field of
+// its own: part of an argument ("owner:branch"), or an argument that also
+// accepts special values ("none", "*"). The error names arg.
+func CheckName(arg, kind, value string) *ArgError {
+	return rule{op: "name", kind: nameKinds[kind]}.check(arg, reflect.ValueOf(value), false, false)
 }
 
-// checkKind applies a name kind's rules to a value that is not a tagged
-// field of its own: part of an argument ("owner:branch"), or an argument
-// that also accepts special values ("none", "*").
-func checkKind(arg, kind, value string) *ArgError {
-	return rule{op: "name", kind: nameKinds[kind]}.check(arg, reflect.ValueOf(value), false)
+// IsName reports whether value matches the pattern of a name kind, as a
+// quick test on text GitHub sent (not on arguments: use CheckName).
+func IsName(kind, value string) bool {
+	return nameKinds[kind].re.MatchString(value)
 }
 
-// checkOptional is checkKind for an optional value: empty passes. Handlers
-// use it where repeating the kind's pattern in the schema would cost the
-// model more bytes than it helps.
-func checkOptional(arg, kind, value string) error {
-	if value == "" {
-		return nil
-	}
-	if err := checkKind(arg, kind, value); err != nil {
+// Validate checks a struct whose fields carry ghmcp tags (owner, repo,
+// ref, path, range=...) exactly as tool arguments are checked, for code
+// that reads arguments of its own (resources, prompts): a required field
+// is checked whatever its value, a zero optional field counts as left
+// out. The error is an *ArgError naming the field.
+func Validate(v any) error {
+	if err := validate(v, nil); err != nil {
 		return err
 	}
 	return nil
@@ -231,13 +225,20 @@ func validateStruct(prefix string, rv reflect.Value, present map[string]bool) *A
 		if present != nil {
 			given = present[name]
 		}
-		if f.optional && !given {
+		if f.optional && (!given || f.quiet && fv.IsZero()) {
+			// Left out; a quiet argument given empty counts as left out
+			// too, since the schema shows the model no rule to follow.
 			continue
 		}
 		for _, r := range f.rules {
-			if err := r.check(name, fv, f.optional); err != nil {
+			if err := r.check(name, fv, f.optional, present != nil); err != nil {
 				return err
 			}
+		}
+		if present != nil && !f.optional && !given {
+			// A required argument left out whose rules (which say what to
+			// give) accept its zero value.
+			return &ArgError{Arg: name, Problem: "is required; give a value"}
 		}
 		if err := validateNested(name, fv, present); err != nil {
 			return err
@@ -269,17 +270,18 @@ func validateNested(name string, v reflect.Value, present map[string]bool) *ArgE
 
 // check applies one rule to a field value; lists are checked per element.
 // optional says the argument may be left out, which the messages for an
-// empty value mention.
-func (r rule) check(name string, v reflect.Value, optional bool) *ArgError {
+// empty value mention; missing says a zero value may be an argument left
+// out (in decoded arguments, not in a struct given to Validate).
+func (r rule) check(name string, v reflect.Value, optional, missing bool) *ArgError {
 	if v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			return nil
 		}
-		return r.check(name, v.Elem(), optional)
+		return r.check(name, v.Elem(), optional, missing)
 	}
 	if v.Kind() == reflect.Slice && r.op != "items" {
 		for i := range v.Len() {
-			if err := r.check(fmt.Sprintf("%s[%d]", name, i), v.Index(i), false); err != nil {
+			if err := r.check(fmt.Sprintf("%s[%d]", name, i), v.Index(i), false, missing); err != nil {
 				return err
 			}
 		}
@@ -296,7 +298,7 @@ func (r rule) check(name string, v reflect.Value, optional bool) *ArgError {
 			return &ArgError{Arg: name, Problem: "must not be empty" + leaveOut + "; it must be " + r.kind.what, Example: r.kind.example}
 		}
 		if !r.kind.re.MatchString(s) {
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s, which is not %s%s", quoteShort(s), r.kind.what, nameHint(r.kind, s)), Example: r.kind.example}
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s, which is not %s%s", QuoteShort(s), r.kind.what, nameHint(r.kind, s)), Example: r.kind.example}
 		}
 		if r.kind.check != nil {
 			if p := r.kind.check(s); p != "" {
@@ -316,7 +318,7 @@ func (r rule) check(name string, v reflect.Value, optional bool) *ArgError {
 		}
 	case "range":
 		n := v.Int()
-		if n == 0 && !optional && r.min != nil && *r.min > 0 {
+		if n == 0 && !optional && r.min != nil && *r.min > 0 && missing {
 			return &ArgError{Arg: name, Problem: fmt.Sprintf("is missing or 0; it must be at least %d", *r.min)}
 		}
 		return r.checkRange(name, n)
@@ -325,7 +327,7 @@ func (r rule) check(name string, v reflect.Value, optional bool) *ArgError {
 			if s != "" {
 				leaveOut = ""
 			}
-			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s; it must be one of %s%s", quoteShort(s), strings.Join(r.enum, ", "), leaveOut)}
+			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s; it must be one of %s%s", QuoteShort(s), strings.Join(r.enum, ", "), leaveOut)}
 		}
 	case "items":
 		if v.Len() > *r.max {
@@ -361,8 +363,8 @@ func nameHint(k *nameKind, s string) string {
 	return ""
 }
 
-// quoteShort quotes s for an error message, cut to a readable length.
-func quoteShort(s string) string {
+// QuoteShort quotes s for an error message, cut to a readable length.
+func QuoteShort(s string) string {
 	const max = 60
 	if utf8.RuneCountInString(s) > max {
 		r := []rune(s)
