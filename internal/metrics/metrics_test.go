@@ -19,9 +19,8 @@ import (
 	"github.com/ghmcp/ghmcp/ratelimit"
 )
 
-// scrape GETs /metrics and returns the lines of the families named, in
-// order, without HELP and TYPE (checked once in TestHandlerServesTheTextFormat).
-func scrape(t *testing.T, m *metrics.Metrics, families ...string) []string {
+// get GETs /metrics and returns its Content-Type and body.
+func get(t *testing.T, m *metrics.Metrics) (contentType, body string) {
 	t.Helper()
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
@@ -33,9 +32,18 @@ func scrape(t *testing.T, m *metrics.Metrics, families ...string) []string {
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET /metrics: %s", resp.Status)
 	}
-	body, _ := io.ReadAll(resp.Body)
+	b, _ := io.ReadAll(resp.Body)
+	return resp.Header.Get("Content-Type"), string(b)
+}
+
+// scrape returns the sample lines of the families named, in the order
+// of the scrape, without HELP and TYPE (checked in
+// TestHandlerServesTheTextFormat).
+func scrape(t *testing.T, m *metrics.Metrics, families ...string) []string {
+	t.Helper()
+	_, body := get(t, m)
 	var out []string
-	for _, line := range strings.Split(string(body), "\n") {
+	for _, line := range strings.Split(body, "\n") {
 		for _, f := range families {
 			if strings.HasPrefix(line, f+"{") || strings.HasPrefix(line, f+" ") {
 				out = append(out, line)
@@ -48,17 +56,10 @@ func scrape(t *testing.T, m *metrics.Metrics, families ...string) []string {
 func TestHandlerServesTheTextFormat(t *testing.T) {
 	m := metrics.New()
 	m.ToolCall("list_issues", metrics.OutcomeOK)
-	srv := httptest.NewServer(m.Handler())
-	defer srv.Close()
-	resp, err := http.Get(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+	ct, body := get(t, m)
+	if !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
 		t.Errorf("Content-Type = %q, want Prometheus text format 0.0.4", ct)
 	}
-	body, _ := io.ReadAll(resp.Body)
 	for _, want := range []string{
 		"# HELP ghmcp_tool_calls_total MCP tool calls, by tool and outcome",
 		"# TYPE ghmcp_tool_calls_total counter",
@@ -67,12 +68,12 @@ func TestHandlerServesTheTextFormat(t *testing.T) {
 		"ghmcp_sessions_open 0",
 		"# TYPE go_goroutines gauge", // the runtime collector is on our registry
 	} {
-		if !strings.Contains(string(body), want) {
+		if !strings.Contains(body, want) {
 			t.Errorf("scrape lacks %q", want)
 		}
 	}
 	// Our own registry only: nothing registered on the default one shows.
-	if strings.Contains(string(body), "promhttp_metric_handler_requests_total") {
+	if strings.Contains(body, "promhttp_metric_handler_requests_total") {
 		t.Error("scrape shows the default registry's handler metrics")
 	}
 }
