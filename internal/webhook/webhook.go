@@ -99,6 +99,17 @@ type SinkFunc func(ctx context.Context, e Event)
 // Event calls f.
 func (f SinkFunc) Event(ctx context.Context, e Event) { f(ctx, e) }
 
+// Fanout is a Sink that hands each event to every sink, in order: the
+// cache first (so that a notified subscriber's read is a fresh one), then
+// the subscriptions.
+func Fanout(sinks ...Sink) Sink {
+	return SinkFunc(func(ctx context.Context, e Event) {
+		for _, s := range sinks {
+			s.Event(ctx, e)
+		}
+	})
+}
+
 // Deduper remembers delivery ids, so that a delivery is processed once
 // however often it arrives (GitHub's redelivery, a replay, the same
 // delivery reaching two instances).

@@ -355,3 +355,14 @@ func TestStalePaths(t *testing.T) {
 		})
 	}
 }
+
+func TestFanoutHandsEachEventToEverySinkInOrder(t *testing.T) {
+	var got []string
+	sink := func(name string) webhook.Sink {
+		return webhook.SinkFunc(func(_ context.Context, e webhook.Event) { got = append(got, name+" "+e.Delivery) })
+	}
+	webhook.Fanout(sink("cache"), sink("subscriptions")).Event(context.Background(), webhook.Event{Delivery: "d1"})
+	if diff := cmp.Diff([]string{"cache d1", "subscriptions d1"}, got); diff != "" {
+		t.Errorf("sinks heard (-want +got):\n%s", diff)
+	}
+}
