@@ -288,3 +288,39 @@ func (c *Cache) count(f func(*CacheStats)) {
 	f(&c.stats)
 	c.mu.Unlock()
 }
+
+// Forget drops the kept reads at each of paths or beneath it (whole path
+// segments, case-insensitive, any query: "/repos/o/r/issues/5" drops that
+// issue, its comments and its events, not issue 50) and returns how many
+// it dropped. A webhook calls it with what an event made stale, so that
+// the next read is a full one even if GitHub's ETag lags behind the
+// change. Like a write, it also keeps a read in flight from storing what
+// it fetched before the change.
+func (c *Cache) Forget(paths ...string) int {
+	prefixes := make([]string, 0, len(paths))
+	for _, p := range paths {
+		p = strings.TrimSuffix(strings.ToLower(strings.TrimPrefix(p, "/api/v3")), "/")
+		if p != "" {
+			prefixes = append(prefixes, p)
+		}
+	}
+	if len(prefixes) == 0 {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	dropped := 0
+	for key, el := range c.items {
+		p := strings.TrimPrefix(el.Value.(*cacheEntry).path, "/api/v3")
+		for _, pre := range prefixes {
+			if p == pre || strings.HasPrefix(p, pre+"/") {
+				c.removeLocked(key)
+				c.stats.Invalidated++
+				dropped++
+				break
+			}
+		}
+	}
+	return dropped
+}

@@ -210,3 +210,79 @@ func TestCacheAboveLimiter(t *testing.T) {
 		t.Errorf("Budgets() = %+v, want core remaining 10: a 304 is free", b)
 	}
 }
+
+// Forget drops what a webhook says changed, and nothing else: the issue
+// and what lies beneath it, whatever the case or query, but not an issue
+// whose number starts with the same digits, nor the repository's lists.
+func TestCacheForgetDropsAPathAndWhatLiesBeneathIt(t *testing.T) {
+	paths := []string{
+		"/repos/octo/a/issues/5",
+		"/repos/octo/a/issues/5/comments?per_page=100",
+		"/repos/octo/a/issues/50",
+		"/repos/octo/a/issues",
+		"/repos/octo/a/pulls/5",
+		"/repos/octo/b/issues/5",
+		"/api/v3/repos/octo/a/issues/5/events",
+	}
+	tests := []struct {
+		name   string
+		forget []string
+		want   []string // paths still answered conditionally
+		n      int
+	}{
+		{
+			name:   "an issue drops itself and its sub-resources",
+			forget: []string{"/repos/Octo/A/issues/5"},
+			want:   []string{"/repos/octo/a/issues/50", "/repos/octo/a/issues", "/repos/octo/a/pulls/5", "/repos/octo/b/issues/5"},
+			n:      3,
+		},
+		{
+			name:   "a trailing slash and a GHES prefix change nothing",
+			forget: []string{"/api/v3/repos/octo/a/issues/5/", "/repos/octo/a/pulls/5"},
+			want:   []string{"/repos/octo/a/issues/50", "/repos/octo/a/issues", "/repos/octo/b/issues/5"},
+			n:      4,
+		},
+		{
+			name:   "a repository drops all of it",
+			forget: []string{"/repos/octo/a"},
+			want:   []string{"/repos/octo/b/issues/5"},
+			n:      6,
+		},
+		{
+			name:   "nothing to forget",
+			forget: []string{"", "/"},
+			want:   paths,
+			n:      0,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gh := newETagGitHub()
+			c := ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey("t")})
+			rt := c.Transport(gh)
+			for _, p := range paths {
+				cacheGet(t, rt, p)
+			}
+			gh.Seen()
+			if n := c.Forget(tt.forget...); n != tt.n {
+				t.Errorf("Forget(%q) = %d, want %d", tt.forget, n, tt.n)
+			}
+			for _, p := range paths {
+				cacheGet(t, rt, p)
+			}
+			var conditional []string
+			for _, s := range gh.Seen() {
+				if f := strings.Fields(s); len(f) == 3 {
+					conditional = append(conditional, strings.SplitN(f[1], "?", 2)[0])
+				}
+			}
+			want := make([]string, len(tt.want))
+			for i, p := range tt.want {
+				want[i] = strings.SplitN(p, "?", 2)[0]
+			}
+			if diff := cmp.Diff(want, conditional); diff != "" {
+				t.Errorf("conditional requests after Forget (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

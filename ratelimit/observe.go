@@ -16,7 +16,17 @@ type waitObserverKey struct{}
 // WithWaitObserver returns a context whose requests report their waits to f,
 // so that a caller (an MCP tool call with a progress token) can tell its
 // host why it is slow. The limiter still logs every wait as before.
+//
+// Observers add up: an observer ctx already has (metrics, set around every
+// tool call) still hears each wait, after f.
 func WithWaitObserver(ctx context.Context, f WaitObserver) context.Context {
+	if outer, ok := ctx.Value(waitObserverKey{}).(WaitObserver); ok && outer != nil && f != nil {
+		inner := f
+		f = func(reason string, d time.Duration) {
+			inner(reason, d)
+			outer(reason, d)
+		}
+	}
 	return context.WithValue(ctx, waitObserverKey{}, f)
 }
 

@@ -85,3 +85,30 @@ func TestWaitObserverHearsARealWaitOnce(t *testing.T) {
 		t.Errorf("observed waits (-want +got):\n%s", diff)
 	}
 }
+
+// An observer set around a whole tool call (metrics) keeps hearing the
+// waits when a narrower one (progress) is set inside it: both hear each
+// wait, the inner one first.
+func TestWaitObserversAddUp(t *testing.T) {
+	cfg := testConfig()
+	clock := newFakeClock()
+	ft := newFakeTransport(t, clock,
+		step{status: 429, header: http.Header{"Retry-After": {"3"}}},
+		step{status: 200},
+	)
+	rt := ratelimit.New(cfg, clock, nil).Transport(ft)
+	var heard []string
+	ctx := ratelimit.WithWaitObserver(context.Background(), func(reason string, d time.Duration) {
+		heard = append(heard, "outer: "+reason)
+	})
+	ctx = ratelimit.WithWaitObserver(ctx, func(reason string, d time.Duration) {
+		heard = append(heard, "inner: "+reason)
+	})
+	if status, _, err := send(t, ctx, rt, request{method: "GET", path: "/repos/o/r"}); err != nil || status != 200 {
+		t.Fatalf("GET: %d %v", status, err)
+	}
+	want := []string{"inner: " + ratelimit.ReasonPaused, "outer: " + ratelimit.ReasonPaused}
+	if diff := cmp.Diff(want, heard); diff != "" {
+		t.Errorf("observed waits (-want +got):\n%s", diff)
+	}
+}
