@@ -15,6 +15,13 @@ const (
 	ToolsetActions      = "actions"
 	ToolsetSearch       = "search"
 	ToolsetCollabs      = "collaborators"
+	// ToolsetSubIssues, ToolsetRepoAdmin, ToolsetNotifications and
+	// ToolsetSecurity are not default: rarer work, kept out of the
+	// default context budget.
+	ToolsetSubIssues     = "sub_issues"
+	ToolsetRepoAdmin     = "repo_admin"
+	ToolsetNotifications = "notifications"
+	ToolsetSecurity      = "security"
 )
 
 // Catalog returns every tool and toolset of ghmcp, built once: tool
@@ -38,6 +45,14 @@ func buildCatalog() *toolkit.Catalog {
 		{Name: ToolsetActions, Read: []string{"actions:read"}, Write: []string{"actions:write"}},
 		{Name: ToolsetCollabs, Read: []string{"metadata:read"}, Write: []string{"administration:write"}},
 		{Name: ToolsetSearch, Read: []string{"metadata:read", "contents:read", "issues:read", "pull_requests:read"}},
+		{Name: ToolsetSubIssues, Read: []string{"issues:read"}, Write: []string{"issues:write"}},
+		// Releases need contents:write; forks and new repositories
+		// administration:write.
+		{Name: ToolsetRepoAdmin, Read: []string{"metadata:read"}, Write: []string{"contents:write", "administration:write"}},
+		// GitHub serves notifications to classic tokens only (scope
+		// notifications or repo): no fine-grained permission grants them.
+		{Name: ToolsetNotifications},
+		{Name: ToolsetSecurity, Read: []string{"security_events:read", "vulnerability_alerts:read", "secret_scanning_alerts:read"}},
 	}
 	// Every tool, grouped by domain. Each domain file has one function
 	// listing its tools: grep here, then there, to find a tool.
@@ -51,6 +66,12 @@ func buildCatalog() *toolkit.Catalog {
 		pullTools,
 		searchTools,
 		rateLimitTools,
+		issueLabelTools,
+		repoMoreTools,
+		collaboratorMoreTools,
+		searchMoreTools,
+		notificationTools,
+		securityTools,
 	} {
 		all = append(all, domain()...)
 	}
