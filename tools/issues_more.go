@@ -142,7 +142,8 @@ func listLabels() toolkit.Tool {
 	})
 }
 
-// addLabels calls POST /repos/{owner}/{repo}/issues/{issue_number}/labels.
+// addLabels calls POST /repos/{owner}/{repo}/issues/{issue_number}/labels
+// with {"labels": [...]}.
 // https://docs.github.com/rest/issues/labels#add-labels-to-an-issue
 func addLabels() toolkit.Tool {
 	return toolkit.New(toolkit.Spec{
@@ -155,8 +156,13 @@ func addLabels() toolkit.Tool {
 		if len(in.Labels) == 0 {
 			return IssueLabels{}, &toolkit.ArgError{Arg: "labels", Problem: "must name at least one label", Example: `["bug"]`}
 		}
-		ls, _, err := d.GitHub.Issues.AddLabelsToIssue(ctx, in.Owner, in.Repo, in.IssueNumber, in.Labels)
+		// The documented object body; go-github sends a bare array.
+		req, err := d.GitHub.NewRequest(http.MethodPost, fmt.Sprintf("repos/%s/%s/issues/%d/labels", in.Owner, in.Repo, in.IssueNumber), map[string][]string{"labels": in.Labels})
 		if err != nil {
+			return IssueLabels{}, toolkit.Op(what, err)
+		}
+		var ls []*gh.Label
+		if _, err := d.GitHub.Do(ctx, req, &ls); err != nil {
 			return IssueLabels{}, toolkit.Op(what, err)
 		}
 		return IssueLabels{Labels: labelNames(ls)}, nil
