@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -219,10 +220,11 @@ func markAllNotificationsRead() toolkit.Tool {
 		} else {
 			resp, err = d.GitHub.Activity.MarkNotificationsRead(ctx, gh.Timestamp{Time: at})
 		}
-		if err != nil {
+		var accepted *gh.AcceptedError // go-github's name for a 202
+		if err != nil && !errors.As(err, &accepted) {
 			return NotificationChange{}, toolkit.Op(what, err)
 		}
-		if resp.StatusCode == http.StatusAccepted {
+		if accepted != nil || resp.StatusCode == http.StatusAccepted {
 			return NotificationChange{Status: "accepted", Note: "GitHub marks them in the background; list_notifications may show some as unread for a while"}, nil
 		}
 		return NotificationChange{Status: "read"}, nil
