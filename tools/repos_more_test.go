@@ -11,7 +11,7 @@ import (
 )
 
 const (
-	pushHead   = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	pushHead  = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	newCommit = "cccccccccccccccccccccccccccccccccccccccc"
 )
 
