@@ -175,6 +175,9 @@ func (s *Server) Command(args []string) (string, error) {
 		}
 		s.AddDemo()
 	default:
+		if out, ok, err := s.commandB(name, rest); ok { // command_b.go
+			return out, err
+		}
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}
 	return out, err
@@ -194,7 +197,7 @@ func usage(name string) error {
 func commandHelp() string {
 	var b strings.Builder
 	b.WriteString("usage:")
-	for _, c := range commandUsage {
+	for _, c := range append(commandUsage, commandUsageB...) {
 		b.WriteString("\n\t" + c.usage)
 	}
 	return b.String()

@@ -19,4 +19,5 @@ func (s *Server) moreRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /repos/{owner}/{repo}/issues/{number}/labels/{name}", s.removeLabel)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/assignees", s.addAssignees)
 	mux.HandleFunc("DELETE /repos/{owner}/{repo}/issues/{number}/assignees", s.removeAssignees)
+	s.routesB(mux) // routes_b.go
 }

@@ -67,6 +67,7 @@ type Server struct {
 	actionsData actionsState         // workflows, runs and jobs (actions.go)
 	collabs     collabState          // collaborators and invitations (collaborators.go)
 	pulls       map[string]*pullRepo // branches and pull requests by repoKey (pulls.go)
+	extra       extraState           // sub-issues, trees, notifications, alerts (state_more.go)
 
 	ts *httptest.Server
 }
