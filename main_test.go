@@ -153,13 +153,13 @@ func TestToolSelection(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "add_issue_comment,create_branch,create_issue,create_or_update_file,create_pull_request,get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,list_branches,list_commits,list_issue_comments,list_issues,list_pull_request_reviews,list_pull_requests,list_releases,merge_pull_request,search_issues,search_repositories,submit_pull_request_review,update_issue,update_pull_request"},
-		{[]string{"--toolsets", "issues"}, "add_issue_comment,create_issue,get_issue,list_issue_comments,list_issues,search_issues,update_issue"},
+		{nil, "add_assignees,add_issue_comment,add_labels,create_branch,create_issue,create_label,create_or_update_file,create_pull_request,delete_file,get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,get_repository_tree,list_branches,list_commits,list_issue_comments,list_issues,list_labels,list_pull_request_reviews,list_pull_requests,list_releases,list_tags,merge_pull_request,push_files,remove_assignees,remove_label,search_issues,search_repositories,submit_pull_request_review,update_issue,update_pull_request"},
+		{[]string{"--toolsets", "issues"}, "add_assignees,add_issue_comment,add_labels,create_issue,create_label,get_issue,list_issue_comments,list_issues,list_labels,remove_assignees,remove_label,search_issues,update_issue"},
 		{[]string{"--toolsets", "context,actions"}, "cancel_workflow_run,get_job_log,get_me,get_rate_limit,get_workflow_run,list_workflow_runs,list_workflows,rerun_failed_jobs,run_workflow"},
-		{[]string{"--toolsets", "collaborators,search"}, "add_collaborator,list_collaborators,remove_collaborator,search_code"},
+		{[]string{"--toolsets", "collaborators,search"}, "add_collaborator,get_collaborator_permission,list_collaborators,list_repository_invitations,remove_collaborator,search_code,search_commits,search_users"},
 		{[]string{"--toolsets", "issues", "--tools", "get_repository_details,search_code"}, "get_repository_details,search_code"},
-		{[]string{"--read-only"}, "get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,list_branches,list_commits,list_issue_comments,list_issues,list_pull_request_reviews,list_pull_requests,list_releases,search_issues,search_repositories"},
-		{[]string{"--read-only", "--toolsets", "issues"}, "get_issue,list_issue_comments,list_issues,search_issues"},
+		{[]string{"--read-only"}, "get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,get_repository_tree,list_branches,list_commits,list_issue_comments,list_issues,list_labels,list_pull_request_reviews,list_pull_requests,list_releases,list_tags,search_issues,search_repositories"},
+		{[]string{"--read-only", "--toolsets", "issues"}, "get_issue,list_issue_comments,list_issues,list_labels,search_issues"},
 	} {
 		var list struct {
 			Tools []mcp.Tool `json:"tools"`
