@@ -97,14 +97,9 @@ func (s *Server) notificationJSON(n *notificationState) notificationJSON {
 // https://docs.github.com/rest/activity/notifications#list-notifications-for-the-authenticated-user
 func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 	const doc = notificationsDoc + "#list-notifications-for-the-authenticated-user"
-	only := ""
-	if r.PathValue("owner") != "" {
-		repo := s.lookupRepo(r)
-		if repo == nil {
-			writeError(w, http.StatusNotFound, "Not Found", doc)
-			return
-		}
-		only = repo.Owner + "/" + repo.Name
+	only, ok := s.notificationRepo(w, r, doc)
+	if !ok {
+		return
 	}
 	q := r.URL.Query()
 	since, ok := parseSince(q.Get("since"))
@@ -129,6 +124,21 @@ func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request) {
 		out = append(out, s.notificationJSON(n))
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// notificationRepo is the OWNER/NAME a repository's notification
+// endpoint names, "" for the user's endpoints; a missing repository is
+// answered 404 and ok false.
+func (s *Server) notificationRepo(w http.ResponseWriter, r *http.Request, doc string) (string, bool) {
+	if r.PathValue("owner") == "" {
+		return "", true
+	}
+	repo := s.lookupRepo(r)
+	if repo == nil {
+		writeError(w, http.StatusNotFound, "Not Found", doc)
+		return "", false
+	}
+	return repo.Owner + "/" + repo.Name, true
 }
 
 // thread finds the thread a request names.
@@ -171,14 +181,9 @@ func (s *Server) markThreadRead(w http.ResponseWriter, r *http.Request) {
 // https://docs.github.com/rest/activity/notifications#mark-notifications-as-read
 func (s *Server) markAllRead(w http.ResponseWriter, r *http.Request) {
 	const doc = notificationsDoc + "#mark-notifications-as-read"
-	only := ""
-	if r.PathValue("owner") != "" {
-		repo := s.lookupRepo(r)
-		if repo == nil {
-			writeError(w, http.StatusNotFound, "Not Found", doc)
-			return
-		}
-		only = repo.Owner + "/" + repo.Name
+	only, ok := s.notificationRepo(w, r, doc)
+	if !ok {
+		return
 	}
 	var req struct {
 		LastReadAt string `json:"last_read_at"`
