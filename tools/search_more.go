@@ -35,7 +35,7 @@ type CommitHit struct {
 	SHA        string                `json:"sha"`
 	Message    toolkit.UntrustedCode `json:"message" jsonschema:"First line"`
 	Author     string                `json:"author,omitempty"`
-	AuthorName string                `json:"author_name,omitempty" jsonschema:"Git author name, when no GitHub account matches"`
+	AuthorName toolkit.Untrusted     `json:"author_name,omitempty" jsonschema:"Git author name, when no GitHub account matches"`
 	Date       string                `json:"date"`
 }
 
@@ -83,7 +83,7 @@ func searchCommits() toolkit.Tool {
 			first, _ = toolkit.CapText(first, firstLineCap)
 			hit := CommitHit{Repo: repo, SHA: c.GetSHA(), Message: code(first), Author: c.GetAuthor().GetLogin()}
 			if hit.Author == "" {
-				hit.AuthorName = c.GetCommit().GetAuthor().GetName()
+				hit.AuthorName = untrusted(c.GetCommit().GetAuthor().GetName())
 			}
 			date := c.GetCommit().GetAuthor().GetDate()
 			hit.Date = ts(&date)
