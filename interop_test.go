@@ -40,13 +40,14 @@ func TestInteropGoSDK(t *testing.T) {
 			defer cancel()
 			cmd := exec.Command("ghmcp", "--log-level", "info")
 			cmd.Env = append(os.Environ(), "GITHUB_API_URL="+url, "GITHUB_PERSONAL_ACCESS_TOKEN="+transcriptToken)
-			var stderr syncBuffer
+			var stderr lockedBuffer
 			cmd.Stderr = &stderr
 			var notes notifications
 			client := sdk.NewClient(&sdk.Implementation{Name: "interop-test", Version: "1"}, &sdk.ClientOptions{
 				ProgressNotificationHandler: func(_ context.Context, r *sdk.ProgressNotificationClientRequest) {
 					notes.add("progress: " + r.Params.Message)
 				},
+				//lint:ignore SA1019 ghmcp serves logging to the revisions that have it
 				LoggingMessageHandler: func(_ context.Context, r *sdk.LoggingMessageRequest) {
 					b, _ := json.Marshal(r.Params.Data)
 					notes.add("log " + string(r.Params.Level) + ": " + string(b))
@@ -184,6 +185,7 @@ func TestInteropGoSDK(t *testing.T) {
 
 			// Progress and log notifications during a throttled call.
 			if version < "2026-07-28" {
+				//lint:ignore SA1019 ghmcp serves logging to the revisions that have it
 				if err := session.SetLoggingLevel(ctx, &sdk.SetLoggingLevelParams{Level: "info"}); err != nil {
 					t.Fatalf("logging/setLevel: %v", err)
 				}
@@ -276,25 +278,6 @@ func (n *notifications) waitFor(t *testing.T, prefix string) {
 		}
 	}
 	t.Errorf("no notification starting with %q; got:\n%s", prefix, n.String())
-}
-
-// syncBuffer is a bytes.Buffer safe for the subprocess's writes and the
-// test's reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // checkAgainstSchema validates a result against the tool's declared output

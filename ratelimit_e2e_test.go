@@ -4,57 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
-
 	"github.com/ghmcp/ghmcp/internal/fakegithub"
 	"github.com/ghmcp/ghmcp/internal/redistest"
 )
-
-// ghmcpProc is a ghmcp process (the test binary as ghmcp, see TestMain)
-// driven by the official Go MCP SDK client.
-type ghmcpProc struct {
-	cmd     *exec.Cmd
-	session *sdk.ClientSession
-	stderr  *lockedBuffer
-}
-
-// startGhmcp starts ghmcp against the fake at url with env added.
-func startGhmcp(t *testing.T, ctx context.Context, url string, env ...string) *ghmcpProc {
-	t.Helper()
-	cmd := exec.Command("ghmcp", "--log-level", "info")
-	cmd.Env = append(os.Environ(), append([]string{"GITHUB_API_URL=" + url, "GITHUB_PERSONAL_ACCESS_TOKEN=" + transcriptToken}, env...)...)
-	p := &ghmcpProc{cmd: cmd, stderr: &lockedBuffer{}}
-	cmd.Stderr = p.stderr
-	client := sdk.NewClient(&sdk.Implementation{Name: "ratelimit-e2e", Version: "1"}, nil)
-	session, err := client.Connect(ctx, &sdk.CommandTransport{Command: cmd}, nil)
-	if err != nil {
-		t.Fatalf("connect: %v\nstderr: %s", err, p.stderr.String())
-	}
-	p.session = session
-	t.Cleanup(func() {
-		session.Close()
-		if strings.Contains(p.stderr.String(), transcriptToken) {
-			t.Error("the token appears on stderr")
-		}
-	})
-	return p
-}
-
-// call runs a tool and returns its text and whether it is an error.
-func (p *ghmcpProc) call(ctx context.Context, name string, args map[string]any) (string, bool, error) {
-	res, err := p.session.CallTool(ctx, &sdk.CallToolParams{Name: name, Arguments: args})
-	if err != nil {
-		return "", false, err
-	}
-	return res.Content[0].(*sdk.TextContent).Text, res.IsError, nil
-}
 
 // rateLimit calls get_rate_limit.
 func (p *ghmcpProc) rateLimit(t *testing.T, ctx context.Context) map[string]any {

@@ -389,8 +389,6 @@ type envelope struct {
 
 func (m envelope) hasID() bool { return len(m.ID) > 0 && !bytes.Equal(m.ID, []byte("null")) }
 
-func (m envelope) isRequest() bool { return m.hasID() && m.Result == nil && m.Error == nil }
-
 // idValid reports whether the id is a string or a number.
 func (m envelope) idValid() bool {
 	switch m.ID[0] {
