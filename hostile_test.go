@@ -123,6 +123,7 @@ func hostileInputs() []hostileInput {
 // stdout stays one JSON-RPC message per line, and that the server keeps
 // serving: a ping after each input, and a real tool call at the end.
 func TestHostileInputs(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(transcriptToken)
 	t.Cleanup(gh.Close)
 	gh.AddRepo(fakegithub.Repo{Owner: "octo", Name: "hello", Description: "Hello"})
@@ -170,6 +171,7 @@ func TestHostileInputs(t *testing.T) {
 // TestPipelinedRequests writes thousands of requests at once, without
 // waiting for answers, and checks that each gets exactly one.
 func TestPipelinedRequests(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(transcriptToken)
 	t.Cleanup(gh.Close)
 	gh.AddRepo(fakegithub.Repo{Owner: "octo", Name: "hello"})
@@ -220,6 +222,7 @@ func TestPipelinedRequests(t *testing.T) {
 // waits on GitHub: the call is answered, the cut message gets a parse
 // error, and the server exits 0.
 func TestAbruptClose(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(transcriptToken)
 	t.Cleanup(gh.Close)
 	gh.AddRepo(fakegithub.Repo{Owner: "octo", Name: "hello"})

@@ -143,6 +143,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestTranscripts(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, transcriptParams(t))
 }
 

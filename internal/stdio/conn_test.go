@@ -107,11 +107,15 @@ func TestDrainAnswersCallsInFlightAtEndOfInput(t *testing.T) {
 	}
 }
 
+// A call still running when the drain ends is cancelled and its answer
+// (here the fake's cancellation error) still goes out, so that a client
+// waiting on it is released; a call still queued gets an error saying why.
 func TestDrainIsBounded(t *testing.T) {
 	f := &fakeServer{slow: map[string]time.Duration{"tools/call": time.Hour}}
-	got := serve(t, context.Background(), f, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call"}`+"\n"), Options{Drain: 50 * time.Millisecond})
-	if len(got) != 0 {
-		t.Errorf("a call cut off by the drain bound was answered: %q", got)
+	in := `{"jsonrpc":"2.0","id":1,"method":"tools/call"}` + "\n" + `{"jsonrpc":"2.0","id":2,"method":"tools/call"}` + "\n"
+	got := serve(t, context.Background(), f, strings.NewReader(in), Options{Drain: 50 * time.Millisecond, MaxCalls: 1})
+	if len(got) != 2 || !strings.Contains(strings.Join(got, "\n"), `{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"cancelled"}}`) || !strings.Contains(strings.Join(got, "\n"), `"id":2,"error":{"code":-32603,"message":"cancelled: stdin closed before this request could run`) {
+		t.Errorf("got %q, want both calls answered with a cancellation", got)
 	}
 }
 
