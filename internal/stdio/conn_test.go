@@ -83,6 +83,19 @@ func serve(t *testing.T, ctx context.Context, f *fakeServer, in io.Reader, opts 
 	return strings.Split(s, "\n")
 }
 
+// servePipe runs Serve on a pipe the test writes to; result waits for
+// Serve to return (the test closes the pipe first) and returns its lines.
+func servePipe(t *testing.T, f *fakeServer, opts Options) (io.WriteCloser, func() []string) {
+	pr, pw := io.Pipe()
+	var got []string
+	done := make(chan struct{})
+	go func() {
+		got = serve(t, context.Background(), f, pr, opts)
+		close(done)
+	}()
+	return pw, func() []string { <-done; return got }
+}
+
 type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer
@@ -121,13 +134,7 @@ func TestDrainIsBounded(t *testing.T) {
 
 func TestCancelledWhileQueuedNeverRuns(t *testing.T) {
 	f := &fakeServer{slow: map[string]time.Duration{"tools/call": 300 * time.Millisecond}, started: make(chan string, 10)}
-	pr, pw := io.Pipe()
-	var got []string
-	done := make(chan struct{})
-	go func() {
-		got = serve(t, context.Background(), f, pr, Options{MaxCalls: 1, Drain: 5 * time.Second})
-		close(done)
-	}()
+	pw, result := servePipe(t, f, Options{MaxCalls: 1, Drain: 5 * time.Second})
 	w := bufio.NewWriter(pw)
 	w.WriteString(`{"jsonrpc":"2.0","id":1,"method":"tools/call"}` + "\n")
 	w.WriteString(`{"jsonrpc":"2.0","id":2,"method":"tools/call"}` + "\n")
@@ -138,7 +145,7 @@ func TestCancelledWhileQueuedNeverRuns(t *testing.T) {
 	w.WriteString(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2}}` + "\n")
 	w.Flush()
 	pw.Close()
-	<-done
+	got := result()
 	if len(f.handled) != 1 {
 		t.Errorf("handled %q; the queued call 2 was cancelled and must not run", f.handled)
 	}
@@ -149,20 +156,14 @@ func TestCancelledWhileQueuedNeverRuns(t *testing.T) {
 
 func TestCancelledInFlightGetsNoAnswer(t *testing.T) {
 	f := &fakeServer{slow: map[string]time.Duration{"slow": time.Hour}, started: make(chan string, 10)}
-	pr, pw := io.Pipe()
-	var got []string
-	done := make(chan struct{})
-	go func() {
-		got = serve(t, context.Background(), f, pr, Options{Drain: 5 * time.Second})
-		close(done)
-	}()
+	pw, result := servePipe(t, f, Options{Drain: 5 * time.Second})
 	io.WriteString(pw, `{"jsonrpc":"2.0","id":"a","method":"slow"}`+"\n")
 	<-f.started
 	io.WriteString(pw, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"a"}}`+"\n")
 	io.WriteString(pw, `{"jsonrpc":"2.0","id":"b","method":"ping"}`+"\n")
 	<-f.started
 	pw.Close()
-	<-done
+	got := result()
 	if strings.Join(got, "\n") != `{"jsonrpc":"2.0","id":"b","result":{"method":"ping"}}` {
 		t.Errorf("got %q, want only the answer to b", got)
 	}
@@ -242,18 +243,12 @@ func TestNotificationPrecedesItsResponse(t *testing.T) {
 
 func TestDuplicateIDInFlight(t *testing.T) {
 	f := &fakeServer{slow: map[string]time.Duration{"slow": 200 * time.Millisecond}, started: make(chan string, 10)}
-	pr, pw := io.Pipe()
-	var got []string
-	done := make(chan struct{})
-	go func() {
-		got = serve(t, context.Background(), f, pr, Options{Drain: 5 * time.Second})
-		close(done)
-	}()
+	pw, result := servePipe(t, f, Options{Drain: 5 * time.Second})
 	io.WriteString(pw, `{"jsonrpc":"2.0","id":1,"method":"slow"}`+"\n")
 	<-f.started
 	io.WriteString(pw, `{"jsonrpc":"2.0","id":1.0,"method":"ping"}`+"\n")
 	pw.Close()
-	<-done
+	got := result()
 	if len(got) != 2 || !strings.Contains(got[0], "already in use") || got[1] != `{"jsonrpc":"2.0","id":1,"result":{"method":"slow"}}` {
 		t.Errorf("got %q", got)
 	}
