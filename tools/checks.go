@@ -79,15 +79,17 @@ func getCIStatus() toolkit.Tool {
 			runs     *gh.ListCheckRunsResults
 			combined *gh.CombinedStatus
 		)
-		g, gctx := errgroup.WithContext(ctx)
+		// Both requests run to the end (no shared cancellation): they are
+		// reads, and an answer for each keeps the error deterministic.
+		var g errgroup.Group
 		g.Go(func() (err error) {
-			runs, _, err = d.GitHub.Checks.ListCheckRunsForRef(gctx, in.Owner, in.Repo, ref, &gh.ListCheckRunsOptions{
+			runs, _, err = d.GitHub.Checks.ListCheckRunsForRef(ctx, in.Owner, in.Repo, ref, &gh.ListCheckRunsOptions{
 				Filter: gh.String("latest"), ListOptions: gh.ListOptions{PerPage: ciCap},
 			})
 			return err
 		})
 		g.Go(func() (err error) {
-			combined, _, err = d.GitHub.Repositories.GetCombinedStatus(gctx, in.Owner, in.Repo, ref, &gh.ListOptions{PerPage: ciCap})
+			combined, _, err = d.GitHub.Repositories.GetCombinedStatus(ctx, in.Owner, in.Repo, ref, &gh.ListOptions{PerPage: ciCap})
 			return err
 		})
 		if err := g.Wait(); err != nil {

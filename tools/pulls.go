@@ -526,8 +526,10 @@ type ReviewArgs struct {
 type ReviewLineComment struct {
 	Path string `json:"path"`
 	Line int    `json:"line" ghmcp:"range=1..,quiet"`
-	Side string `json:"side,omitempty" ghmcp:"enum=LEFT|RIGHT"`
-	Body string `json:"body"`
+	// StartLine makes the comment span start_line..line, on side.
+	StartLine int    `json:"start_line,omitempty" ghmcp:"range=1..,quiet"`
+	Side      string `json:"side,omitempty" ghmcp:"enum=LEFT|RIGHT"`
+	Body      string `json:"body"`
 }
 
 // submitPullRequestReview calls POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews.
@@ -555,7 +557,11 @@ func submitPullRequestReview() toolkit.Tool {
 			if side == "" {
 				side = "RIGHT"
 			}
-			req.Comments = append(req.Comments, &gh.DraftReviewComment{Path: gh.String(c.Path), Line: gh.Int(c.Line), Side: gh.String(side), Body: gh.String(c.Body)})
+			rc := &gh.DraftReviewComment{Path: gh.String(c.Path), Line: gh.Int(c.Line), Side: gh.String(side), Body: gh.String(c.Body)}
+			if c.StartLine != 0 {
+				rc.StartLine, rc.StartSide = gh.Int(c.StartLine), gh.String(side)
+			}
+			req.Comments = append(req.Comments, rc)
 		}
 		r, _, err := d.GitHub.PullRequests.CreateReview(ctx, in.Owner, in.Repo, in.Number, req)
 		if err != nil {
@@ -641,6 +647,9 @@ func (in ReviewArgs) checkReview() error {
 		}
 		if strings.TrimSpace(c.Body) == "" {
 			return &toolkit.ArgError{Arg: arg + "body", Problem: "must not be empty"}
+		}
+		if c.StartLine != 0 && c.StartLine >= c.Line {
+			return &toolkit.ArgError{Arg: arg + "start_line", Problem: fmt.Sprintf("is %d; it must be before line (%d)", c.StartLine, c.Line)}
 		}
 		var argErr *toolkit.ArgError
 		if err := toolkit.Validate(&c); errors.As(err, &argErr) {

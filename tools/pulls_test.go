@@ -484,6 +484,11 @@ func TestSubmitPullRequestReview(t *testing.T) {
 			args:     `{"owner":"octo","repo":"hello","number":1347,"event":"COMMENT","comments":[{"path":"greet/greet.go","line":1,"body":"Why?"}]}`,
 			wantBody: `{"event":"COMMENT","comments":[{"path":"greet/greet.go","line":1,"side":"RIGHT","body":"Why?"}]}`,
 		},
+		{
+			name:     "a comment on several lines starts on the same side",
+			args:     `{"owner":"octo","repo":"hello","number":1347,"event":"COMMENT","comments":[{"path":"greet/greet.go","start_line":2,"line":4,"side":"LEFT","body":"These three."}]}`,
+			wantBody: `{"event":"COMMENT","comments":[{"path":"greet/greet.go","line":4,"side":"LEFT","start_line":2,"start_side":"LEFT","body":"These three."}]}`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -532,6 +537,7 @@ func TestSubmitPullRequestReviewErrors(t *testing.T) {
 		"a line comment without a line":   {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","body":"x"}]}`, `invalid argument "comments[0].line": is missing or 0; it must be at least 1`},
 		"a line comment on an odd path":   {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","line":1,"body":"x"},{"path":"/a.go","line":1,"body":"x"}]}`, `invalid argument "comments[1].path"`},
 		"a line comment on a bad side":    {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","line":1,"side":"BOTH","body":"x"}]}`, `invalid argument "comments[0].side": got "BOTH"; it must be one of LEFT, RIGHT`},
+		"a start line after the line":     {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","start_line":5,"line":5,"body":"x"}]}`, `invalid argument "comments[0].start_line": is 5; it must be before line (5)`},
 		"a blank line comment":            {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","line":1,"body":" "}]}`, `invalid argument "comments[0].body": must not be empty`},
 		"a commit id that is no SHA":      {`{"owner":"octo","repo":"hello","number":1,"event":"APPROVE","commit_id":"main"}`, `invalid argument "commit_id": got "main", which is not a commit SHA`},
 	} {
