@@ -329,7 +329,7 @@ func (s *Server) serve(r *http.Request, body []byte) *response {
 	defer s.mu.Unlock()
 	now := s.now()
 	resource := resourceOf(r.URL.Path)
-	write := isWrite(r.Method)
+	write := isWrite(r.Method) && !isGraphQLQuery(r, body)
 
 	if write && s.writeRefused(now) {
 		s.stats.SecondaryRejections++
