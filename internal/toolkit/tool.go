@@ -39,7 +39,7 @@ type Deps struct {
 	// stack and limiter; nil means one made from GitHub on each call (see
 	// GraphQLClient), without the limiter's view of GraphQL's budget.
 	GraphQL *github.GraphQL
-	Logger *slog.Logger
+	Logger  *slog.Logger
 	// Redact removes secrets from text a tool returns; nil means identity.
 	Redact func(string) string
 	// Repos is the --repos allow-list; nil allows every repository.
