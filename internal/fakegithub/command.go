@@ -175,6 +175,9 @@ func (s *Server) Command(args []string) (string, error) {
 		}
 		s.AddDemo()
 	default:
+		if out, err, ok := s.moreCommand(name, rest); ok { // command_more.go
+			return out, err
+		}
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
 	}
 	return out, err
@@ -187,6 +190,11 @@ func usage(name string) error {
 			return errors.New("usage: " + c.usage)
 		}
 	}
+	for _, c := range moreCommands() {
+		if c.name == name {
+			return errors.New("usage: " + c.usage)
+		}
+	}
 	return errors.New(commandHelp())
 }
 
@@ -195,6 +203,9 @@ func commandHelp() string {
 	var b strings.Builder
 	b.WriteString("usage:")
 	for _, c := range commandUsage {
+		b.WriteString("\n\t" + c.usage)
+	}
+	for _, c := range moreCommands() {
 		b.WriteString("\n\t" + c.usage)
 	}
 	return b.String()
