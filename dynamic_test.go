@@ -19,6 +19,7 @@ import (
 // toolsets, and enabling one makes its tools appear with a
 // notifications/tools/list_changed the client sees.
 func TestDynamicToolsets(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(transcriptToken)
 	url := gh.Start()
 	t.Cleanup(gh.Close)

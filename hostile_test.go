@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,129 +15,6 @@ import (
 
 // serverProc is ghmcp running as a subprocess (the test binary re-exec'd
 // as "ghmcp", see TestMain), fed line by line.
-type serverProc struct {
-	t      *testing.T
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	lines  chan []byte
-	stderr *lockedBuffer
-	exited chan error
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// startServer starts ghmcp against a fake GitHub holding octo/hello.
-func startServer(t *testing.T, gh *fakegithub.Server, args ...string) *serverProc {
-	t.Helper()
-	cmd := exec.Command("ghmcp", args...)
-	cmd.Env = append(os.Environ(), "GITHUB_API_URL="+gh.Start(), "GITHUB_PERSONAL_ACCESS_TOKEN="+transcriptToken, "GHMCP_WRITE_SPACING=0")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &serverProc{t: t, cmd: cmd, stdin: stdin, lines: make(chan []byte, 10000), stderr: &lockedBuffer{}, exited: make(chan error, 1)}
-	cmd.Stderr = p.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() {
-		r := bufio.NewReaderSize(stdout, 1<<20)
-		for {
-			line, err := r.ReadBytes('\n')
-			if len(line) > 0 {
-				p.lines <- line
-			}
-			if err != nil {
-				close(p.lines)
-				p.exited <- cmd.Wait()
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		stdin.Close()
-		select {
-		case <-p.exited:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			t.Errorf("ghmcp did not exit within 10s of stdin closing")
-		}
-		if s := p.stderr.String(); strings.Contains(s, "panic") || strings.Contains(s, "goroutine ") || strings.Contains(s, transcriptToken) {
-			t.Errorf("stderr shows a panic, a stack or the token:\n%s", s)
-		}
-	})
-	return p
-}
-
-func (p *serverProc) send(line string) {
-	p.t.Helper()
-	if _, err := io.WriteString(p.stdin, line+"\n"); err != nil {
-		p.t.Fatalf("writing to ghmcp: %v", err)
-	}
-}
-
-// response is one JSON-RPC message from ghmcp.
-type response struct {
-	raw    []byte
-	ID     json.RawMessage `json:"id"`
-	Result *struct {
-		IsError bool `json:"isError"`
-		Content []struct {
-			Text string `json:"text"`
-		} `json:"content"`
-	} `json:"result"`
-	Error *struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
-
-// await reads lines until the answer to id (its JSON form) and returns
-// it; any other line before it fails the test, and so does a line that is
-// not one JSON-RPC message.
-func (p *serverProc) await(id string) response {
-	p.t.Helper()
-	timeout := time.After(20 * time.Second)
-	for {
-		select {
-		case line, ok := <-p.lines:
-			if !ok {
-				p.t.Fatalf("ghmcp closed stdout while the answer to id %s was awaited; stderr:\n%s", id, p.stderr.String())
-			}
-			var r response
-			if err := json.Unmarshal(line, &r); err != nil || (r.Result == nil && r.Error == nil) {
-				p.t.Fatalf("stdout line is not a JSON-RPC response (stdout corrupted?): %.300q", line)
-			}
-			r.raw = line
-			if string(r.ID) == id || (id == "null" && r.ID == nil) {
-				return r
-			}
-			p.t.Errorf("unexpected answer while awaiting id %s: %.300s", id, line)
-		case <-timeout:
-			p.t.Fatalf("no answer to id %s within 20s (server hung?); stderr:\n%s", id, p.stderr.String())
-		}
-	}
-}
-
 // hostileInput is one message thrown at the server and the answer it
 // must get.
 type hostileInput struct {
@@ -251,6 +123,7 @@ func hostileInputs() []hostileInput {
 // stdout stays one JSON-RPC message per line, and that the server keeps
 // serving: a ping after each input, and a real tool call at the end.
 func TestHostileInputs(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(transcriptToken)
 	t.Cleanup(gh.Close)
 	gh.AddRepo(fakegithub.Repo{Owner: "octo", Name: "hello", Description: "Hello"})
@@ -298,6 +171,7 @@ func TestHostileInputs(t *testing.T) {
 // TestPipelinedRequests writes thousands of requests at once, without
 // waiting for answers, and checks that each gets exactly one.
 func TestPipelinedRequests(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(transcriptToken)
 	t.Cleanup(gh.Close)
 	gh.AddRepo(fakegithub.Repo{Owner: "octo", Name: "hello"})
@@ -348,6 +222,7 @@ func TestPipelinedRequests(t *testing.T) {
 // waits on GitHub: the call is answered, the cut message gets a parse
 // error, and the server exits 0.
 func TestAbruptClose(t *testing.T) {
+	t.Parallel()
 	gh := fakegithub.New(transcriptToken)
 	t.Cleanup(gh.Close)
 	gh.AddRepo(fakegithub.Repo{Owner: "octo", Name: "hello"})

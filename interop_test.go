@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ func TestInteropGoSDK(t *testing.T) {
 	golden := goldenOutputSchemas(t)
 	for _, version := range sdk.SupportedProtocolVersions() {
 		t.Run(version, func(t *testing.T) {
+			t.Parallel()
 			gh := fakegithub.New(transcriptToken)
 			url := gh.Start()
 			t.Cleanup(gh.Close)
@@ -40,13 +42,14 @@ func TestInteropGoSDK(t *testing.T) {
 			defer cancel()
 			cmd := exec.Command("ghmcp", "--log-level", "info")
 			cmd.Env = append(os.Environ(), "GITHUB_API_URL="+url, "GITHUB_PERSONAL_ACCESS_TOKEN="+transcriptToken)
-			var stderr syncBuffer
+			var stderr lockedBuffer
 			cmd.Stderr = &stderr
 			var notes notifications
 			client := sdk.NewClient(&sdk.Implementation{Name: "interop-test", Version: "1"}, &sdk.ClientOptions{
 				ProgressNotificationHandler: func(_ context.Context, r *sdk.ProgressNotificationClientRequest) {
 					notes.add("progress: " + r.Params.Message)
 				},
+				//lint:ignore SA1019 ghmcp serves logging to the revisions that have it
 				LoggingMessageHandler: func(_ context.Context, r *sdk.LoggingMessageRequest) {
 					b, _ := json.Marshal(r.Params.Data)
 					notes.add("log " + string(r.Params.Level) + ": " + string(b))
@@ -184,6 +187,7 @@ func TestInteropGoSDK(t *testing.T) {
 
 			// Progress and log notifications during a throttled call.
 			if version < "2026-07-28" {
+				//lint:ignore SA1019 ghmcp serves logging to the revisions that have it
 				if err := session.SetLoggingLevel(ctx, &sdk.SetLoggingLevelParams{Level: "info"}); err != nil {
 					t.Fatalf("logging/setLevel: %v", err)
 				}
@@ -278,25 +282,6 @@ func (n *notifications) waitFor(t *testing.T, prefix string) {
 	t.Errorf("no notification starting with %q; got:\n%s", prefix, n.String())
 }
 
-// syncBuffer is a bytes.Buffer safe for the subprocess's writes and the
-// test's reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // checkAgainstSchema validates a result against the tool's declared output
 // schema with a full JSON Schema validator.
 func checkAgainstSchema(t *testing.T, tool string, schema any, value any) {
@@ -324,5 +309,41 @@ func checkAgainstSchema(t *testing.T, tool string, schema any, value any) {
 	}
 	if err := compiled.Validate(v); err != nil {
 		t.Errorf("%s: structuredContent does not match the output schema: %v\n%s", tool, err, vb)
+	}
+}
+
+// TestGoSDKCloseWithACallInFlight follows the MCP stdio shutdown as the Go
+// SDK does it: it waits for its calls in flight (here cancelled by their
+// own deadline, which sends notifications/cancelled), closes stdin, waits
+// up to 5s, then sends SIGTERM. ghmcp sends no answer to the cancelled
+// call and exits 0 on its own as soon as stdin closes.
+func TestGoSDKCloseWithACallInFlight(t *testing.T) {
+	t.Parallel()
+	gh, url := newFake(t)
+	gh.Inject(fakegithub.Fault{Method: "GET", Path: "/repos/octo/hello", Delay: time.Minute})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	p := startGhmcp(t, ctx, url)
+	callCtx, stop := context.WithTimeout(ctx, time.Second)
+	defer stop()
+	go p.call(callCtx, "get_repository_details", map[string]any{"owner": "octo", "repo": "hello"})
+	deadline := time.Now().Add(10 * time.Second)
+	for len(gh.Requests()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	start := time.Now()
+	if err := p.session.Close(); err != nil {
+		t.Logf("close: %v", err)
+	}
+	t.Logf("Close returned after %v", time.Since(start).Round(time.Millisecond))
+	st := p.cmd.ProcessState
+	if st == nil {
+		t.Fatal("the process state is unknown after Close")
+	}
+	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		t.Errorf("ghmcp had to be stopped by %v; it must exit on its own when stdin closes", ws.Signal())
+	}
+	if st.ExitCode() != 0 {
+		t.Errorf("exit code %d, want 0; stderr:\n%s", st.ExitCode(), p.stderr.String())
 	}
 }

@@ -18,6 +18,7 @@ import (
 // validation errors, server errors and content. The token must appear
 // nowhere on stdout or stderr.
 func TestTokenNeverLeaks(t *testing.T) {
+	t.Parallel()
 	const token = "ghp_leakcanary0123456789ABCDEFGHIJKLMNOP"
 	answers := map[string]struct {
 		status int

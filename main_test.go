@@ -143,6 +143,7 @@ func TestConfigErrors(t *testing.T) {
 }
 
 func TestTranscripts(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, transcriptParams(t))
 }
 
@@ -153,12 +154,12 @@ func TestToolSelection(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "add_assignees,add_issue_comment,add_labels,create_branch,create_issue,create_label,create_or_update_file,create_pull_request,delete_file,get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,get_repository_tree,list_branches,list_commits,list_issue_comments,list_issues,list_labels,list_pull_request_reviews,list_pull_requests,list_releases,list_tags,merge_pull_request,push_files,remove_assignees,remove_label,search_issues,search_repositories,submit_pull_request_review,update_issue,update_pull_request"},
+		{nil, "add_assignees,add_issue_comment,add_labels,convert_to_draft,create_branch,create_issue,create_label,create_or_update_file,create_pull_request,delete_file,get_ci_status,get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,get_repository_tree,list_branches,list_commits,list_issue_comments,list_issues,list_labels,list_pull_request_reviews,list_pull_requests,list_releases,list_review_threads,list_tags,mark_ready_for_review,merge_pull_request,push_files,remove_assignees,remove_label,remove_reviewers,reply_to_review_comment,request_reviewers,resolve_review_thread,search_issues,search_repositories,submit_pull_request_review,unresolve_review_thread,update_issue,update_pull_request,update_pull_request_branch"},
 		{[]string{"--toolsets", "issues"}, "add_assignees,add_issue_comment,add_labels,create_issue,create_label,get_issue,list_issue_comments,list_issues,list_labels,remove_assignees,remove_label,search_issues,update_issue"},
-		{[]string{"--toolsets", "context,actions"}, "cancel_workflow_run,get_job_log,get_me,get_rate_limit,get_workflow_run,list_workflow_runs,list_workflows,rerun_failed_jobs,run_workflow"},
+		{[]string{"--toolsets", "context,actions"}, "cancel_workflow_run,get_job_log,get_me,get_rate_limit,get_workflow_dispatch_inputs,get_workflow_run,list_run_artifacts,list_workflow_runs,list_workflows,rerun_failed_jobs,rerun_workflow_run,run_workflow"},
 		{[]string{"--toolsets", "collaborators,search"}, "add_collaborator,get_collaborator_permission,list_collaborators,list_repository_invitations,remove_collaborator,search_code,search_commits,search_users"},
 		{[]string{"--toolsets", "issues", "--tools", "get_repository_details,search_code"}, "get_repository_details,search_code"},
-		{[]string{"--read-only"}, "get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,get_repository_tree,list_branches,list_commits,list_issue_comments,list_issues,list_labels,list_pull_request_reviews,list_pull_requests,list_releases,list_tags,search_issues,search_repositories"},
+		{[]string{"--read-only"}, "get_ci_status,get_commit,get_file_contents,get_issue,get_latest_release,get_me,get_pull_request,get_pull_request_files,get_rate_limit,get_repository_details,get_repository_tree,list_branches,list_commits,list_issue_comments,list_issues,list_labels,list_pull_request_reviews,list_pull_requests,list_releases,list_review_threads,list_tags,search_issues,search_repositories"},
 		{[]string{"--read-only", "--toolsets", "issues"}, "get_issue,list_issue_comments,list_issues,list_labels,search_issues"},
 	} {
 		var list struct {

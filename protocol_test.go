@@ -31,6 +31,7 @@ var badCalls = []struct{ tool, args, want string }{
 // isError tool result (which the model sees) carrying ghmcp's field-level
 // message, not as a JSON-RPC error.
 func TestSchemaValidationAtEveryProtocolVersion(t *testing.T) {
+	t.Parallel()
 	for _, version := range mcp.ValidProtocolVersions {
 		t.Run(version, func(t *testing.T) {
 			gh := fakegithub.New(transcriptToken)
@@ -96,6 +97,7 @@ func TestOneValidation(t *testing.T) {
 // Log notifications pass through the same redaction as stderr: a GitHub
 // error that quotes the token reaches the host masked.
 func TestLogNotificationsAreRedacted(t *testing.T) {
+	t.Parallel()
 	const token = "ghp_hostlogcanary0123456789ABCDEFGHIJKLMN"
 	gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusForbidden)

@@ -157,6 +157,7 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 	}
 	return toolkit.Deps{
 		GitHub:            client,
+		GraphQL:           github.NewGraphQL(client, limiter),
 		Logger:            logger,
 		Redact:            redactor.String,
 		Repos:             cfg.Repos,

@@ -14,10 +14,11 @@ import (
 // SIGTERM (then SIGINT to a second one) and expects exit status 0 with
 // nothing on stdout but protocol.
 func TestSignalStopsCleanly(t *testing.T) {
+	t.Parallel()
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			cmd := exec.Command("ghmcp")
-			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "GITHUB_PERSONAL_ACCESS_TOKEN=x"}
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "GITHUB_PERSONAL_ACCESS_TOKEN=" + transcriptToken}
 			stdin, _ := cmd.StdinPipe()
 			stdout, _ := cmd.StdoutPipe()
 			if err := cmd.Start(); err != nil {

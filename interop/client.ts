@@ -254,7 +254,11 @@ async function runVersion(gh: FakeGitHub, url: string, version: string): Promise
     check(sdkErrors.length === 0, `the SDK reported: ${sdkErrors.join("; ")}`);
     return transport.negotiated;
   } finally {
+    // The MCP stdio shutdown: the SDK closes stdin, waits up to 2 s for
+    // the server to exit, then signals it. ghmcp exits at once when idle.
+    const closing = Date.now();
     await client.close();
+    console.log(`     ${version}: close took ${Date.now() - closing} ms`);
   }
 }
 

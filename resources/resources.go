@@ -154,11 +154,11 @@ func (a *numberArgs) check(d toolkit.Deps) error {
 func parse(uri string) (owner, repo, kind, rest string, q url.Values, err error) {
 	u, err := url.Parse(uri)
 	if err != nil || u.Scheme != "repo" || u.Opaque != "" {
-		return "", "", "", "", nil, fmt.Errorf("invalid resource URI %q: want repo://OWNER/REPO/...", uri)
+		return "", "", "", "", nil, fmt.Errorf("invalid resource URI %q: want repo://OWNER/REPO/PATH", uri)
 	}
 	parts := strings.SplitN(strings.TrimPrefix(u.EscapedPath(), "/"), "/", 3)
 	if len(parts) < 3 {
-		return "", "", "", "", nil, fmt.Errorf("invalid resource URI %q: want repo://OWNER/REPO/KIND/...", uri)
+		return "", "", "", "", nil, fmt.Errorf("invalid resource URI %q: want repo://OWNER/REPO/KIND/PATH", uri)
 	}
 	unescape := func(s string) string {
 		if v, err := url.PathUnescape(s); err == nil {

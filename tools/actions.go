@@ -106,6 +106,7 @@ type WorkflowRunDetails struct {
 	UpdatedAt    string        `json:"updated_at"`
 	Jobs         []WorkflowJob `json:"jobs"`
 	NextJobsPage int           `json:"next_jobs_page,omitempty"`
+	Note         string        `json:"note,omitempty" jsonschema:"Why jobs are missing"`
 }
 
 // WorkflowJob is a job of a workflow run.
@@ -162,6 +163,9 @@ func actionTools() []toolkit.Tool {
 		getJobLog(),
 		rerunFailedJobs(),
 		cancelWorkflowRun(),
+		rerunWorkflowRun(),
+		listRunArtifacts(),
+		getWorkflowDispatchInputs(),
 	}
 }
 
@@ -229,7 +233,7 @@ func runWorkflow() toolkit.Tool {
 			_, err = d.GitHub.Actions.CreateWorkflowDispatchEventByID(ctx, in.Owner, in.Repo, id, event)
 		}
 		if err != nil {
-			return RunAck{}, toolkit.Op(what, err)
+			return RunAck{}, toolkit.Op(what, explainDispatch(ctx, d, in, what, err))
 		}
 		branch := strings.TrimPrefix(strings.TrimPrefix(in.Ref, "refs/heads/"), "refs/tags/")
 		return RunAck{
@@ -237,6 +241,36 @@ func runWorkflow() toolkit.Tool {
 			Next:   fmt.Sprintf("The run appears within seconds: list_workflow_runs with workflow %q, event \"workflow_dispatch\", branch %q", in.Workflow, branch),
 		}, nil
 	})
+}
+
+// explainDispatch explains GitHub's 422 to a dispatch from the workflow's
+// own file: no workflow_dispatch trigger (no retry can help), or the
+// inputs it accepts. Any other error, or a file that cannot be read,
+// keeps GitHub's explanation.
+func explainDispatch(ctx context.Context, d toolkit.Deps, in RunWorkflowArgs, what string, err error) error {
+	var respErr *gh.ErrorResponse
+	if !errors.As(err, &respErr) || respErr.Response == nil || respErr.Response.StatusCode != http.StatusUnprocessableEntity {
+		return err
+	}
+	info, ierr := dispatchInputs(ctx, d, in.RepoArgs, in.Workflow, in.Ref, what)
+	if ierr != nil {
+		return err
+	}
+	if !info.Manual {
+		return fmt.Errorf("the workflow cannot be run by hand: %s has no workflow_dispatch trigger (422: %s). Do not retry; it runs on %s", info.Path, respErr.Message, strings.Join(info.Triggers, ", "))
+	}
+	var accepted, required []string
+	for _, i := range info.Inputs {
+		accepted = append(accepted, i.Name)
+		if i.Required && i.Default == "" {
+			required = append(required, i.Name)
+		}
+	}
+	msg := fmt.Sprintf("GitHub refused the dispatch (422: %s). %s accepts the inputs [%s]", respErr.Message, info.Path, strings.Join(accepted, ", "))
+	if len(required) > 0 {
+		msg += fmt.Sprintf(", of which [%s] are required", strings.Join(required, ", "))
+	}
+	return errors.New(msg + "; ref must be a branch or tag that exists (get_workflow_dispatch_inputs shows types and options)")
 }
 
 // listWorkflowRuns calls GET /repos/{owner}/{repo}/actions/runs, or
@@ -325,15 +359,17 @@ func getWorkflowRun() toolkit.Tool {
 		jobs, resp, err := d.GitHub.Actions.ListWorkflowJobs(ctx, in.Owner, in.Repo, in.RunID, &gh.ListWorkflowJobsOptions{
 			Filter: "latest", ListOptions: gh.ListOptions{Page: page, PerPage: 100},
 		})
-		if err != nil {
-			return WorkflowRunDetails{}, toolkit.Op(fmt.Sprintf("list jobs of workflow run %d in %s", in.RunID, in.RepoArgs), err)
-		}
 		out := WorkflowRunDetails{
 			WorkflowRun:  workflowRun(r),
 			Attempt:      r.GetRunAttempt(),
 			UpdatedAt:    ts(r.UpdatedAt),
 			Jobs:         []WorkflowJob{},
 			NextJobsPage: nextPage(resp),
+		}
+		if err != nil {
+			// The run is worth having without its jobs.
+			out.Note = toolkit.Explain(fmt.Sprintf("list jobs of workflow run %d in %s", in.RunID, in.RepoArgs), err) + "; the run is shown without its jobs"
+			return out, nil
 		}
 		for _, j := range jobs.Jobs {
 			job := WorkflowJob{ID: j.GetID(), Name: untrusted(j.GetName()), Status: j.GetStatus(), Conclusion: j.GetConclusion()}
@@ -617,4 +653,150 @@ func cancelWorkflowRun() toolkit.Tool {
 		}
 		return RunAck{RunID: in.RunID, Status: "cancelling", Next: "get_workflow_run shows conclusion cancelled once GitHub has stopped it"}, nil
 	})
+}
+
+// rerunWorkflowRun calls POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun.
+// https://docs.github.com/rest/actions/workflow-runs#re-run-a-workflow
+func rerunWorkflowRun() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "rerun_workflow_run",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Create,
+		Desc:    "Re-run every job of a completed workflow run as a new attempt. Only the failed ones: rerun_failed_jobs.",
+	}, func(ctx context.Context, d toolkit.Deps, in RunArgs) (RunAck, error) {
+		what := fmt.Sprintf("re-run run %d in %s", in.RunID, in.RepoArgs)
+		_, err := d.GitHub.Actions.RerunWorkflowByID(ctx, in.Owner, in.Repo, in.RunID)
+		var respErr *gh.ErrorResponse
+		if errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.StatusCode == http.StatusForbidden {
+			return RunAck{}, toolkit.Op(what, fmt.Errorf("GitHub refused (403: %s). A run can be re-run only after it completed and within 30 days of its start; if the message is about access, the token needs Actions write permission", respErr.Message))
+		}
+		if err != nil {
+			return RunAck{}, toolkit.Op(what, err)
+		}
+		return RunAck{RunID: in.RunID, Status: "queued", Next: "Follow the new attempt with get_workflow_run"}, nil
+	})
+}
+
+// ListArtifactsArgs are the arguments of list_run_artifacts.
+type ListArtifactsArgs struct {
+	RunArgs
+	PageArgs
+}
+
+// Artifact is a file a workflow run uploaded.
+type Artifact struct {
+	ID        int64             `json:"id"`
+	Name      toolkit.Untrusted `json:"name"`
+	SizeBytes int64             `json:"size_bytes"`
+	Expired   bool              `json:"expired,omitempty"`
+	ExpiresAt string            `json:"expires_at,omitempty"`
+}
+
+// ArtifactList is a page of a run's artifacts.
+type ArtifactList struct {
+	Artifacts []Artifact `json:"artifacts"`
+	NextPage  int        `json:"next_page,omitempty"`
+}
+
+// listRunArtifacts calls GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts.
+// https://docs.github.com/rest/actions/artifacts#list-workflow-run-artifacts
+func listRunArtifacts() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "list_run_artifacts",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Read,
+		Desc:    "List the artifacts a workflow run uploaded, with sizes and expiry.",
+	}, func(ctx context.Context, d toolkit.Deps, in ListArtifactsArgs) (ArtifactList, error) {
+		what := fmt.Sprintf("list artifacts of run %d in %s", in.RunID, in.RepoArgs)
+		opts := in.listOptions()
+		list, resp, err := d.GitHub.Actions.ListWorkflowRunArtifacts(ctx, in.Owner, in.Repo, in.RunID, &opts)
+		if err != nil {
+			return ArtifactList{}, toolkit.Op(what, err)
+		}
+		out := ArtifactList{Artifacts: []Artifact{}, NextPage: nextPage(resp)}
+		for _, a := range list.Artifacts {
+			out.Artifacts = append(out.Artifacts, Artifact{ID: a.GetID(), Name: untrusted(a.GetName()), SizeBytes: a.GetSizeInBytes(), Expired: a.GetExpired(), ExpiresAt: ts(a.ExpiresAt)})
+		}
+		return out, nil
+	})
+}
+
+// DispatchInputsArgs are the arguments of get_workflow_dispatch_inputs.
+type DispatchInputsArgs struct {
+	RepoArgs
+	Workflow string `json:"workflow" jsonschema:"Workflow id or file name"`
+	Ref      string `json:"ref,omitempty" jsonschema:"Branch to read the file from; default: the default branch" ghmcp:"ref,quiet"`
+}
+
+// DispatchInputs is what run_workflow accepts for a workflow.
+type DispatchInputs struct {
+	Path     string          `json:"path"`
+	Manual   bool            `json:"manual" jsonschema:"Has a workflow_dispatch trigger: run_workflow can start it"`
+	Triggers []string        `json:"triggers,omitempty"`
+	Inputs   []DispatchInput `json:"inputs,omitempty"`
+	Note     string          `json:"note,omitempty"`
+}
+
+// DispatchInput is one workflow_dispatch input.
+type DispatchInput struct {
+	Name        string            `json:"name"`
+	Type        string            `json:"type,omitempty" jsonschema:"string (default), boolean, choice, number or environment"`
+	Required    bool              `json:"required,omitempty"`
+	Default     string            `json:"default,omitempty"`
+	Options     []string          `json:"options,omitempty" jsonschema:"The values a choice accepts"`
+	Description toolkit.Untrusted `json:"description,omitempty"`
+}
+
+// getWorkflowDispatchInputs reads the workflow's file: GET
+// /repos/{owner}/{repo}/actions/workflows/{workflow_id} for its path when
+// given an id, then GET /repos/{owner}/{repo}/contents/{path}.
+// https://docs.github.com/rest/actions/workflows#get-a-workflow
+// https://docs.github.com/rest/repos/contents#get-repository-content
+// https://docs.github.com/actions/writing-workflows/workflow-syntax-for-github-actions#onworkflow_dispatchinputs
+func getWorkflowDispatchInputs() toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name:    "get_workflow_dispatch_inputs",
+		Toolset: ToolsetActions,
+		Kind:    toolkit.Read,
+		Desc:    "Show whether a workflow can be run by hand and the inputs run_workflow takes, read from its file.",
+	}, func(ctx context.Context, d toolkit.Deps, in DispatchInputsArgs) (DispatchInputs, error) {
+		what := fmt.Sprintf("get dispatch inputs of workflow %s in %s", in.Workflow, in.RepoArgs)
+		return dispatchInputs(ctx, d, in.RepoArgs, in.Workflow, in.Ref, what)
+	})
+}
+
+// dispatchInputs reads and parses a workflow's file.
+func dispatchInputs(ctx context.Context, d toolkit.Deps, repo RepoArgs, workflow, ref, what string) (DispatchInputs, error) {
+	id, file, err := workflowRef("workflow", workflow)
+	if err != nil {
+		return DispatchInputs{}, toolkit.Op(what, err)
+	}
+	path := ".github/workflows/" + file
+	if file == "" {
+		wf, _, err := d.GitHub.Actions.GetWorkflowByID(ctx, repo.Owner, repo.Repo, id)
+		if err != nil {
+			return DispatchInputs{}, toolkit.Op(what, err)
+		}
+		path = wf.GetPath()
+	}
+	fc, _, _, err := d.GitHub.Repositories.GetContents(ctx, repo.Owner, repo.Repo, path, &gh.RepositoryContentGetOptions{Ref: ref})
+	if err != nil {
+		return DispatchInputs{}, toolkit.Op(what+": read "+path, err)
+	}
+	if fc == nil {
+		return DispatchInputs{}, toolkit.Op(what, fmt.Errorf("%s is a directory, not a workflow file", path))
+	}
+	text, err := fc.GetContent()
+	if err != nil {
+		return DispatchInputs{}, toolkit.Op(what+": read "+path, err)
+	}
+	out, err := parseDispatch([]byte(text))
+	if err != nil {
+		return DispatchInputs{}, toolkit.Op(what, fmt.Errorf("%s is not a workflow GitHub can read: %w", path, err))
+	}
+	out.Path = path
+	if !out.Manual {
+		out.Note = "no workflow_dispatch trigger: it cannot be run by hand, and run_workflow will fail; it runs on its triggers"
+	}
+	return out, nil
 }

@@ -76,6 +76,7 @@ func TestRunWorkflowErrors(t *testing.T) {
 		status int // 0: no request expected
 		body   string
 		want   []string
+		file   string // "404": the workflow file is asked for and missing
 	}{
 		{
 			name: "a workflow path is refused before any request",
@@ -88,13 +89,8 @@ func TestRunWorkflowErrors(t *testing.T) {
 			status: 422,
 			body:   `{"message":"No ref found for: nope","documentation_url":"https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event","status":"422"}`,
 			want:   []string{"run workflow ci.yml in octo/hello", "422 No ref found for: nope"},
-		},
-		{
-			name:   "a workflow without dispatch trigger",
-			args:   `{"owner":"octo","repo":"hello","workflow":"ci.yml","ref":"main"}`,
-			status: 422,
-			body:   `{"message":"Workflow does not have 'workflow_dispatch' trigger","status":"422"}`,
-			want:   []string{"Workflow does not have 'workflow_dispatch' trigger"},
+			// The file is read to explain the refusal; at this ref it is not found.
+			file: "404",
 		},
 		{
 			name:   "unknown workflow",
@@ -116,6 +112,9 @@ func TestRunWorkflowErrors(t *testing.T) {
 			f := newFakeGitHub(t)
 			if tt.status != 0 {
 				f.on("POST", "/repos/octo/hello/actions/workflows/ci.yml/dispatches", tt.status, tt.body, nil)
+			}
+			if tt.file == "404" {
+				f.on("GET", "/repos/octo/hello/contents/.github/workflows/ci.yml", 404, `{"message":"Not Found"}`, query("ref=nope"))
 			}
 			res := call(t, f.deps(testToken), "run_workflow", tt.args)
 			wantErrorText(t, res, tt.want...)
@@ -232,12 +231,20 @@ func TestGetWorkflowRunErrors(t *testing.T) {
 		res := call(t, f.deps(testToken), "get_workflow_run", `{"owner":"octo","repo":"hello","run_id":7}`)
 		wantErrorText(t, res, "get workflow run 7 in octo/hello", "not found (404)")
 	})
-	t.Run("jobs fail after the run", func(t *testing.T) {
+	t.Run("jobs that cannot be listed leave the run with a note", func(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/actions/runs/7", 200, readTestdata(t, "workflow_run.json"), nil)
 		f.on("GET", "/repos/octo/hello/actions/runs/7/jobs", 403, `{"message":"Resource not accessible by personal access token"}`, nil)
-		res := call(t, f.deps(testToken), "get_workflow_run", `{"owner":"octo","repo":"hello","run_id":7}`)
-		wantErrorText(t, res, "list jobs of workflow run 7 in octo/hello", "forbidden (403")
+		var got WorkflowRunDetails
+		structured(t, f.deps(testToken), "get_workflow_run", `{"owner":"octo","repo":"hello","run_id":7}`, &got)
+		if got.ID != 30433642 || len(got.Jobs) != 0 {
+			t.Errorf("run = %+v, want the run without jobs", got)
+		}
+		for _, w := range []string{"list jobs of workflow run 7 in octo/hello", "forbidden (403", "the run is shown without its jobs"} {
+			if !strings.Contains(got.Note, w) {
+				t.Errorf("note %q does not contain %q", got.Note, w)
+			}
+		}
 	})
 	t.Run("run id must be positive", func(t *testing.T) {
 		f := newFakeGitHub(t)

@@ -135,8 +135,8 @@ func listNotifications() toolkit.Tool {
 	})
 }
 
-// ThreadArgs name a notification thread.
-type ThreadArgs struct {
+// NotificationThreadArgs name a notification thread.
+type NotificationThreadArgs struct {
 	ThreadID string `json:"thread_id" jsonschema:"id from list_notifications" ghmcp:"len=1..20"`
 }
 
@@ -156,7 +156,7 @@ func markNotificationRead() toolkit.Tool {
 		Toolset: ToolsetNotifications,
 		Kind:    toolkit.Update,
 		Desc:    "Mark one notification thread as read.",
-	}, func(ctx context.Context, d toolkit.Deps, in ThreadArgs) (NotificationChange, error) {
+	}, func(ctx context.Context, d toolkit.Deps, in NotificationThreadArgs) (NotificationChange, error) {
 		what := "mark notification " + in.ThreadID + " read"
 		if strings.Trim(in.ThreadID, "0123456789") != "" {
 			return NotificationChange{}, &toolkit.ArgError{Arg: "thread_id", Problem: fmt.Sprintf("got %s; it is a number in a string", toolkit.QuoteShort(in.ThreadID)), Example: `"1234567"`}

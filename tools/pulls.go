@@ -162,7 +162,7 @@ type MergeResult struct {
 
 // pullTools are the pull_requests toolset.
 func pullTools() []toolkit.Tool {
-	return []toolkit.Tool{
+	return append([]toolkit.Tool{
 		listPullRequests(),
 		getPullRequest(),
 		getPullRequestFiles(),
@@ -171,7 +171,7 @@ func pullTools() []toolkit.Tool {
 		submitPullRequestReview(),
 		updatePullRequest(),
 		mergePullRequest(),
-	}
+	}, morePullTools()...)
 }
 
 // ListPullRequestsArgs are the arguments of list_pull_requests.
@@ -507,7 +507,7 @@ func createPullRequest() toolkit.Tool {
 		}
 		pr, _, err := d.GitHub.PullRequests.Create(ctx, in.Owner, in.Repo, req)
 		if err != nil {
-			return PullRequestRef{}, toolkit.Op(what, messagesAsCustom(err))
+			return PullRequestRef{}, toolkit.Op(what, explainCreatePull(ctx, d, in, messagesAsCustom(err)))
 		}
 		return pullRef(pr), nil
 	})
@@ -526,8 +526,10 @@ type ReviewArgs struct {
 type ReviewLineComment struct {
 	Path string `json:"path"`
 	Line int    `json:"line" ghmcp:"range=1..,quiet"`
-	Side string `json:"side,omitempty" ghmcp:"enum=LEFT|RIGHT"`
-	Body string `json:"body"`
+	// StartLine makes the comment span start_line..line, on side.
+	StartLine int    `json:"start_line,omitempty" ghmcp:"range=1..,quiet"`
+	Side      string `json:"side,omitempty" ghmcp:"enum=LEFT|RIGHT"`
+	Body      string `json:"body"`
 }
 
 // submitPullRequestReview calls POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews.
@@ -555,14 +557,77 @@ func submitPullRequestReview() toolkit.Tool {
 			if side == "" {
 				side = "RIGHT"
 			}
-			req.Comments = append(req.Comments, &gh.DraftReviewComment{Path: gh.String(c.Path), Line: gh.Int(c.Line), Side: gh.String(side), Body: gh.String(c.Body)})
+			rc := &gh.DraftReviewComment{Path: gh.String(c.Path), Line: gh.Int(c.Line), Side: gh.String(side), Body: gh.String(c.Body)}
+			if c.StartLine != 0 {
+				rc.StartLine, rc.StartSide = gh.Int(c.StartLine), gh.String(side)
+			}
+			req.Comments = append(req.Comments, rc)
 		}
 		r, _, err := d.GitHub.PullRequests.CreateReview(ctx, in.Owner, in.Repo, in.Number, req)
 		if err != nil {
-			return ReviewRef{}, toolkit.Op(what, messagesAsCustom(err))
+			return ReviewRef{}, toolkit.Op(what, explainOwnReview(ctx, d, in, messagesAsCustom(err)))
 		}
 		return ReviewRef{ID: r.GetID(), State: r.GetState(), CommitID: r.GetCommitID()}, nil
 	})
+}
+
+// explainCreatePull explains GitHub's 422 to a new pull request whose head
+// already has an open one: it looks that one up, so that the model gets
+// its number rather than opening another.
+func explainCreatePull(ctx context.Context, d toolkit.Deps, in CreatePullRequestArgs, err error) error {
+	if !isStatus(err, http.StatusUnprocessableEntity) {
+		return err
+	}
+	head, herr := headFilter(in.Owner, in.Head)
+	if herr != nil {
+		return err
+	}
+	prs, _, lerr := d.GitHub.PullRequests.List(ctx, in.Owner, in.Repo, &gh.PullRequestListOptions{State: "open", Head: head, Base: in.Base, ListOptions: gh.ListOptions{PerPage: 1}})
+	if lerr != nil || len(prs) == 0 {
+		return err
+	}
+	return fmt.Errorf("pull request #%d (%s) is already open for %s into %s (422: %s). Change it with update_pull_request, or push to %s to add commits", prs[0].GetNumber(), prs[0].GetHTMLURL(), in.Head, in.Base, githubWords(err), in.Head)
+}
+
+// explainOwnReview explains GitHub's 422 to an approval or a request for
+// changes on one's own pull request, which GitHub allows only as a
+// comment.
+func explainOwnReview(ctx context.Context, d toolkit.Deps, in ReviewArgs, err error) error {
+	if in.Event == "COMMENT" || !isStatus(err, http.StatusUnprocessableEntity) {
+		return err
+	}
+	pr, _, perr := d.GitHub.PullRequests.Get(ctx, in.Owner, in.Repo, in.Number)
+	if perr != nil {
+		return err
+	}
+	me, _, uerr := d.GitHub.Users.Get(ctx, "")
+	if uerr != nil || !strings.EqualFold(me.GetLogin(), login(pr.GetUser())) {
+		return err
+	}
+	return fmt.Errorf("%s opened this pull request, and GitHub lets an author neither approve nor request changes on their own (422: %s). Submit the review with event COMMENT instead", me.GetLogin(), githubWords(err))
+}
+
+// githubWords is GitHub's message in an error answer with its per-field
+// messages. The explanations that quote it do not wrap the answer, so
+// that explain shows them rather than the generic advice for its status.
+func githubWords(err error) string {
+	var e *gh.ErrorResponse
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	words := e.Message
+	for _, fe := range e.Errors {
+		if fe.Message != "" {
+			words += ": " + fe.Message
+		}
+	}
+	return words
+}
+
+// isStatus reports whether err is GitHub's answer with that status.
+func isStatus(err error, status int) bool {
+	var e *gh.ErrorResponse
+	return errors.As(err, &e) && e.Response != nil && e.Response.StatusCode == status
 }
 
 // checkReview checks what validate cannot: a required enum, the rules of
@@ -582,6 +647,9 @@ func (in ReviewArgs) checkReview() error {
 		}
 		if strings.TrimSpace(c.Body) == "" {
 			return &toolkit.ArgError{Arg: arg + "body", Problem: "must not be empty"}
+		}
+		if c.StartLine != 0 && c.StartLine >= c.Line {
+			return &toolkit.ArgError{Arg: arg + "start_line", Problem: fmt.Sprintf("is %d; it must be before line (%d)", c.StartLine, c.Line)}
 		}
 		var argErr *toolkit.ArgError
 		if err := toolkit.Validate(&c); errors.As(err, &argErr) {
@@ -685,7 +753,7 @@ func mergePullRequest() toolkit.Tool {
 		opts := &gh.PullRequestOptions{CommitTitle: in.CommitTitle, SHA: in.ExpectedHeadSHA, MergeMethod: in.MergeMethod}
 		r, _, err := d.GitHub.PullRequests.Merge(ctx, in.Owner, in.Repo, in.Number, in.CommitMessage, opts)
 		if err != nil {
-			return MergeResult{}, toolkit.Op(what, explainMerge(messagesAsCustom(err)))
+			return MergeResult{}, toolkit.Op(what, explainMerge(ctx, d, in.PullArgs, messagesAsCustom(err)))
 		}
 		return MergeResult{Merged: r.GetMerged(), SHA: r.GetSHA()}, nil
 	})
@@ -694,10 +762,27 @@ func mergePullRequest() toolkit.Tool {
 // explainMerge says what the merge endpoint's own refusals mean. The
 // result deliberately does not wrap GitHub's error, so that explain shows
 // this message rather than the generic one for the status.
-func explainMerge(err error) error {
+//
+// A 405 says only "not mergeable": the pull request itself, read again,
+// says why (a draft, merged already, closed), so that the model is told
+// the one step that helps.
+func explainMerge(ctx context.Context, d toolkit.Deps, in PullArgs, err error) error {
 	var e *gh.ErrorResponse
 	if !errors.As(err, &e) || e.Response == nil {
 		return err
+	}
+	switch e.Response.StatusCode {
+	case http.StatusMethodNotAllowed:
+		pr, _, gerr := d.GitHub.PullRequests.Get(ctx, in.Owner, in.Repo, in.Number)
+		switch {
+		case gerr != nil:
+		case pr.GetMerged():
+			return fmt.Errorf("it is already merged (405: %s): its merge commit is %s. Nothing more to do", e.Message, pr.GetMergeCommitSHA())
+		case pr.GetState() == "closed":
+			return fmt.Errorf("it is closed (405: %s). Reopen it with update_pull_request state=open first, if it should be merged", e.Message)
+		case pr.GetDraft():
+			return fmt.Errorf("it is a draft (405: %s). Mark it ready with mark_ready_for_review, then merge", e.Message)
+		}
 	}
 	switch e.Response.StatusCode {
 	case http.StatusConflict:

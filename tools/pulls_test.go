@@ -414,24 +414,28 @@ func TestCreatePullRequestErrors(t *testing.T) {
 		name   string
 		status int
 		body   string
+		open   string // the open pull requests of the head
 		want   []string
 	}{
 		{
 			name:   "an open pull request for the branch already exists",
 			status: 422,
 			body:   `{"message":"Validation Failed","errors":[{"resource":"PullRequest","code":"custom","message":"A pull request already exists for octo:new-topic."}]}`,
-			want:   []string{"create pull request in octo/hello: GitHub rejected the input (422 Validation Failed): A pull request already exists for octo:new-topic."},
+			open:   `[{"number":1347,"html_url":"https://github.com/octo/hello/pull/1347"}]`,
+			want:   []string{"create pull request in octo/hello: pull request #1347 (https://github.com/octo/hello/pull/1347) is already open for new-topic into main (422: Validation Failed: A pull request already exists for octo:new-topic.). Change it with update_pull_request"},
 		},
 		{
 			name:   "the head branch does not exist",
 			status: 422,
 			body:   `{"message":"Validation Failed","errors":[{"resource":"PullRequest","field":"head","code":"invalid"}]}`,
+			open:   `[]`,
 			want:   []string{"head is invalid"},
 		},
 		{
 			name:   "nothing to merge",
 			status: 422,
 			body:   `{"message":"Validation Failed","errors":[{"resource":"PullRequest","code":"custom","message":"No commits between main and new-topic"}]}`,
+			open:   `[]`,
 			want:   []string{"No commits between main and new-topic"},
 		},
 	}
@@ -439,6 +443,8 @@ func TestCreatePullRequestErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeGitHub(t)
 			f.on("POST", "/repos/octo/hello/pulls", tt.status, tt.body, nil)
+			// A 422 looks for an open pull request of the same head.
+			f.on("GET", "/repos/octo/hello/pulls", 200, tt.open, query("state=open&head=octo:new-topic&base=main&per_page=1"))
 			callWantError(t, f.deps(testToken), "create_pull_request", args, tt.want...)
 		})
 	}
@@ -478,6 +484,11 @@ func TestSubmitPullRequestReview(t *testing.T) {
 			args:     `{"owner":"octo","repo":"hello","number":1347,"event":"COMMENT","comments":[{"path":"greet/greet.go","line":1,"body":"Why?"}]}`,
 			wantBody: `{"event":"COMMENT","comments":[{"path":"greet/greet.go","line":1,"side":"RIGHT","body":"Why?"}]}`,
 		},
+		{
+			name:     "a comment on several lines starts on the same side",
+			args:     `{"owner":"octo","repo":"hello","number":1347,"event":"COMMENT","comments":[{"path":"greet/greet.go","start_line":2,"line":4,"side":"LEFT","body":"These three."}]}`,
+			wantBody: `{"event":"COMMENT","comments":[{"path":"greet/greet.go","line":4,"side":"LEFT","start_line":2,"start_side":"LEFT","body":"These three."}]}`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -493,14 +504,24 @@ func TestSubmitPullRequestReview(t *testing.T) {
 }
 
 func TestSubmitPullRequestReviewErrors(t *testing.T) {
-	t.Run("approving one's own pull request relays GitHub's reason as it stands", func(t *testing.T) {
+	t.Run("approving one's own pull request says to COMMENT instead", func(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("POST", "/repos/octo/hello/pulls/1347/reviews", 422, `{"message":"Unprocessable Entity","errors":["Can not approve your own pull request"],"documentation_url":"https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request","status":"422"}`, nil)
+		f.on("GET", "/repos/octo/hello/pulls/1347", 200, readTestdata(t, "pull.json"), nil)
+		f.on("GET", "/user", 200, `{"login":"hubot"}`, nil)
 		res := call(t, f.deps(testToken), "submit_pull_request_review", `{"owner":"octo","repo":"hello","number":1347,"event":"APPROVE"}`)
-		want := "review pull request octo/hello#1347: GitHub rejected the input (422 Unprocessable Entity): Can not approve your own pull request. Fix those arguments and retry"
+		want := "review pull request octo/hello#1347: hubot opened this pull request, and GitHub lets an author neither approve nor request changes on their own (422: Unprocessable Entity: Can not approve your own pull request). Submit the review with event COMMENT instead"
 		if got := resultText(t, res); !res.IsError || got != want {
 			t.Errorf("got %q\nwant %q", got, want)
 		}
+	})
+	t.Run("another 422 on someone else's pull request relays GitHub's reason", func(t *testing.T) {
+		f := newFakeGitHub(t)
+		f.on("POST", "/repos/octo/hello/pulls/1347/reviews", 422, `{"message":"Unprocessable Entity","errors":["Pull request is closed"]}`, nil)
+		f.on("GET", "/repos/octo/hello/pulls/1347", 200, readTestdata(t, "pull.json"), nil)
+		f.on("GET", "/user", 200, `{"login":"octocat"}`, nil)
+		callWantError(t, f.deps(testToken), "submit_pull_request_review", `{"owner":"octo","repo":"hello","number":1347,"event":"APPROVE"}`,
+			"review pull request octo/hello#1347: GitHub rejected the input (422 Unprocessable Entity): Pull request is closed")
 	})
 	t.Run("a line outside the diff", func(t *testing.T) {
 		f := newFakeGitHub(t)
@@ -516,6 +537,7 @@ func TestSubmitPullRequestReviewErrors(t *testing.T) {
 		"a line comment without a line":   {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","body":"x"}]}`, `invalid argument "comments[0].line": is missing or 0; it must be at least 1`},
 		"a line comment on an odd path":   {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","line":1,"body":"x"},{"path":"/a.go","line":1,"body":"x"}]}`, `invalid argument "comments[1].path"`},
 		"a line comment on a bad side":    {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","line":1,"side":"BOTH","body":"x"}]}`, `invalid argument "comments[0].side": got "BOTH"; it must be one of LEFT, RIGHT`},
+		"a start line after the line":     {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","start_line":5,"line":5,"body":"x"}]}`, `invalid argument "comments[0].start_line": is 5; it must be before line (5)`},
 		"a blank line comment":            {`{"owner":"octo","repo":"hello","number":1,"event":"COMMENT","comments":[{"path":"a.go","line":1,"body":" "}]}`, `invalid argument "comments[0].body": must not be empty`},
 		"a commit id that is no SHA":      {`{"owner":"octo","repo":"hello","number":1,"event":"APPROVE","commit_id":"main"}`, `invalid argument "commit_id": got "main", which is not a commit SHA`},
 	} {
@@ -613,6 +635,7 @@ func TestMergePullRequestErrors(t *testing.T) {
 		name   string
 		status int
 		body   string
+		pull   string // the pull request read again after a 405
 		want   []string
 	}{
 		{
@@ -625,13 +648,29 @@ func TestMergePullRequestErrors(t *testing.T) {
 			name:   "a pull request that cannot merge says where to look",
 			status: 405,
 			body:   `{"message":"Pull Request is not mergeable","documentation_url":"https://docs.github.com/rest/pulls/pulls#merge-a-pull-request","status":"405"}`,
+			pull:   `{"number":1347,"state":"open","mergeable_state":"dirty"}`,
 			want:   []string{"merge pull request octo/hello#1347: not mergeable (405: Pull Request is not mergeable). Nothing was merged. get_pull_request shows why: mergeable_state dirty = conflicts"},
 		},
 		{
-			name:   "a draft",
+			name:   "a draft names the tool that marks it ready",
 			status: 405,
 			body:   `{"message":"Pull Request is still a draft"}`,
-			want:   []string{"not mergeable (405: Pull Request is still a draft)"},
+			pull:   `{"number":1347,"state":"open","draft":true}`,
+			want:   []string{"merge pull request octo/hello#1347: it is a draft (405: Pull Request is still a draft). Mark it ready with mark_ready_for_review, then merge"},
+		},
+		{
+			name:   "a merged pull request gives its merge commit",
+			status: 405,
+			body:   `{"message":"Pull Request is not mergeable"}`,
+			pull:   `{"number":1347,"state":"closed","merged":true,"merge_commit_sha":"e5bd3914e2e596debea16f433f57875b5b90bcd6"}`,
+			want:   []string{"merge pull request octo/hello#1347: it is already merged (405: Pull Request is not mergeable): its merge commit is e5bd3914e2e596debea16f433f57875b5b90bcd6. Nothing more to do"},
+		},
+		{
+			name:   "a closed pull request",
+			status: 405,
+			body:   `{"message":"Pull Request is not mergeable"}`,
+			pull:   `{"number":1347,"state":"closed"}`,
+			want:   []string{"it is closed (405: Pull Request is not mergeable). Reopen it with update_pull_request state=open"},
 		},
 		{
 			name:   "a missing pull request",
@@ -650,6 +689,9 @@ func TestMergePullRequestErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeGitHub(t)
 			f.on("PUT", "/repos/octo/hello/pulls/1347/merge", tt.status, tt.body, nil)
+			if tt.pull != "" {
+				f.on("GET", "/repos/octo/hello/pulls/1347", 200, tt.pull, nil)
+			}
 			callWantError(t, f.deps(testToken), "merge_pull_request", args, tt.want...)
 		})
 	}

@@ -43,14 +43,31 @@ type GhmcpRateInfo struct {
 	PausedUntil    string `json:"paused_until,omitempty" jsonschema:"end of a pause after a GitHub secondary limit"`
 	PointsUsed     int    `json:"points_last_minute"`
 	PointsLimit    int    `json:"points_per_minute"`
-	ContentMinute  int    `json:"content_last_minute"`
-	ContentPerMin  int    `json:"content_per_minute"`
-	ContentHour    int    `json:"content_last_hour"`
-	ContentPerHour int    `json:"content_per_hour"`
-	CacheHits      int    `json:"cache_hits_304" jsonschema:"reads GitHub answered 304 Not Modified, served from the cache without spending budget"`
-	Retries        int    `json:"retries"`
-	FailedFast     int    `json:"failed_fast"`
-	SecondaryHits  int    `json:"secondary_limits_hit"`
+	// GraphQL's own secondary budget, apart from REST's (a query costs 1
+	// point, a mutation 5), and what its answers said of their cost.
+	GraphQLPointsUsed  int           `json:"graphql_points_last_minute"`
+	GraphQLPointsLimit int           `json:"graphql_points_per_minute"`
+	GraphQL            *GraphQLSpent `json:"graphql,omitempty"`
+	ContentMinute      int           `json:"content_last_minute"`
+	ContentPerMin      int           `json:"content_per_minute"`
+	ContentHour        int           `json:"content_last_hour"`
+	ContentPerHour     int           `json:"content_per_hour"`
+	CacheHits          int           `json:"cache_hits_304" jsonschema:"reads GitHub answered 304 Not Modified, served from the cache without spending budget"`
+	Retries            int           `json:"retries"`
+	FailedFast         int           `json:"failed_fast"`
+	SecondaryHits      int           `json:"secondary_limits_hit"`
+}
+
+// GraphQLSpent is what ghmcp's GraphQL requests cost, as GitHub's answers
+// said; absent until the first one.
+type GraphQLSpent struct {
+	Queries     int    `json:"queries"`
+	Mutations   int    `json:"mutations"`
+	PointsSpent int    `json:"points_spent" jsonschema:"Primary points, from GraphQL's rateLimit.cost"`
+	LastCost    int    `json:"last_cost"`
+	Remaining   int    `json:"remaining"`
+	Limit       int    `json:"limit"`
+	ResetAt     string `json:"reset_at,omitempty"`
 }
 
 // rateLimitTools are the rate-limit tools, in the context toolset.
@@ -91,22 +108,27 @@ func getRateLimit() toolkit.Tool {
 
 func ghmcpRateInfo(r *ratelimit.Report) GhmcpRateInfo {
 	info := GhmcpRateInfo{
-		Store:          r.Store,
-		StoreHealthy:   r.StoreHealthy,
-		Queued:         r.Queued,
-		InFlight:       r.InFlight,
-		SharedInFlight: r.SharedInFlight,
-		MaxConcurrent:  r.MaxConcurrent,
-		PointsUsed:     r.PointsUsed,
-		PointsLimit:    r.PointsPerMinute,
-		ContentMinute:  r.ContentLastMinute,
-		ContentPerMin:  r.ContentPerMinute,
-		ContentHour:    r.ContentLastHour,
-		ContentPerHour: r.ContentPerHour,
-		CacheHits:      r.Cache.Hits,
-		Retries:        r.Stats.Retries,
-		FailedFast:     r.Stats.FailedFast,
-		SecondaryHits:  r.Stats.Secondary,
+		Store:              r.Store,
+		StoreHealthy:       r.StoreHealthy,
+		Queued:             r.Queued,
+		InFlight:           r.InFlight,
+		SharedInFlight:     r.SharedInFlight,
+		MaxConcurrent:      r.MaxConcurrent,
+		PointsUsed:         r.PointsUsed,
+		PointsLimit:        r.PointsPerMinute,
+		GraphQLPointsUsed:  r.GraphQLPointsUsed,
+		GraphQLPointsLimit: r.GraphQLPointsPerMinute,
+		ContentMinute:      r.ContentLastMinute,
+		ContentPerMin:      r.ContentPerMinute,
+		ContentHour:        r.ContentLastHour,
+		ContentPerHour:     r.ContentPerHour,
+		CacheHits:          r.Cache.Hits,
+		Retries:            r.Stats.Retries,
+		FailedFast:         r.Stats.FailedFast,
+		SecondaryHits:      r.Stats.Secondary,
+	}
+	if g := r.GraphQL; g.Queries+g.Mutations > 0 {
+		info.GraphQL = &GraphQLSpent{Queries: g.Queries, Mutations: g.Mutations, PointsSpent: g.PointsSpent, LastCost: g.LastCost, Remaining: g.Remaining, Limit: g.Limit, ResetAt: timeString(&g.ResetAt)}
 	}
 	if !r.PausedUntil.IsZero() {
 		info.PausedUntil = timeString(&r.PausedUntil)

@@ -32,7 +32,7 @@ func TestGetRateLimit(t *testing.T) {
 		},
 		Ghmcp: GhmcpRateInfo{
 			Store: "memory", StoreHealthy: true, MaxConcurrent: 8,
-			PointsLimit: 900, ContentPerMin: 80, ContentPerHour: 500,
+			PointsLimit: 900, GraphQLPointsLimit: 2000, ContentPerMin: 80, ContentPerHour: 500,
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -64,4 +64,21 @@ func TestGetRateLimitErrors(t *testing.T) {
 			t.Errorf("got %s (error %v)", text, res.IsError)
 		}
 	})
+}
+
+func TestGetRateLimitShowsGraphQL(t *testing.T) {
+	f := newFakeGitHub(t)
+	f.on("POST", "/graphql", 200, `{"data":{"repository":{"pullRequest":{"reviewThreads":{"pageInfo":{"hasNextPage":false},"nodes":[]}}},"rateLimit":{"cost":1,"limit":5000,"remaining":4990,"resetAt":"2026-01-02T04:00:00Z"}}}`, nil)
+	f.on("GET", "/rate_limit", 200, readTestdata(t, "rate_limit.json"), nil)
+	d := f.deps(testToken)
+	structured(t, d, "list_review_threads", `{"owner":"octo","repo":"hello","number":1}`, &ReviewThreadList{})
+	var got RateLimitStatus
+	structured(t, d, "get_rate_limit", `{}`, &got)
+	want := &GraphQLSpent{Queries: 1, PointsSpent: 1, LastCost: 1, Remaining: 4990, Limit: 5000, ResetAt: "2026-01-02T04:00:00Z"}
+	if diff := cmp.Diff(want, got.Ghmcp.GraphQL); diff != "" {
+		t.Errorf("graphql (-want +got):\n%s", diff)
+	}
+	if got.Ghmcp.GraphQLPointsUsed != 1 || got.Ghmcp.GraphQLPointsLimit != 2000 {
+		t.Errorf("graphql points = %d of %d, want 1 of 2000", got.Ghmcp.GraphQLPointsUsed, got.Ghmcp.GraphQLPointsLimit)
+	}
 }

@@ -42,7 +42,7 @@ func buildCatalog() *toolkit.Catalog {
 		{Name: ToolsetRepos, Default: true, Read: []string{"metadata:read", "contents:read"}, Write: []string{"contents:write"}},
 		{Name: ToolsetIssues, Default: true, Read: []string{"issues:read"}, Write: []string{"issues:write"}},
 		{Name: ToolsetPullRequests, Default: true, Read: []string{"pull_requests:read"}, Write: []string{"pull_requests:write", "contents:write"}},
-		{Name: ToolsetActions, Read: []string{"actions:read"}, Write: []string{"actions:write"}},
+		{Name: ToolsetActions, Read: []string{"actions:read", "contents:read"}, Write: []string{"actions:write"}},
 		{Name: ToolsetCollabs, Read: []string{"metadata:read"}, Write: []string{"administration:write"}},
 		{Name: ToolsetSearch, Read: []string{"metadata:read", "contents:read", "issues:read", "pull_requests:read"}},
 		{Name: ToolsetSubIssues, Read: []string{"issues:read"}, Write: []string{"issues:write"}},

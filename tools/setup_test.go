@@ -116,16 +116,17 @@ func (f *fakeGitHub) deps(token string) toolkit.Deps {
 	cfg.WriteSpacing = -1
 	cfg.RetryInitial = time.Millisecond
 	cfg.RetryMax = 5 * time.Millisecond
+	limiter := ratelimit.New(cfg, nil, nil)
 	client, err := github.NewClient(github.Options{
 		Token:     token,
 		APIURL:    u,
 		UserAgent: "ghmcp/test",
-		Limiter:   ratelimit.New(cfg, nil, nil),
+		Limiter:   limiter,
 	})
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return toolkit.Deps{GitHub: client, Redact: redact.New(token).String}
+	return toolkit.Deps{GitHub: client, GraphQL: github.NewGraphQL(client, limiter), Redact: redact.New(token).String}
 }
 
 // call runs the named tool with args (a JSON object).

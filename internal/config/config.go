@@ -230,7 +230,9 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 			if source == "" {
 				source = "the default of --" + s.flag
 			}
-			return Config{}, fmt.Errorf("invalid %s %q: %w", source, v, err)
+			// The value is echoed without any password it holds (a Redis
+			// or API URL with credentials).
+			return Config{}, fmt.Errorf("invalid %s %q: %w", source, redact.URLPasswords(v), err)
 		}
 	}
 	c.Selection.ReadOnly = c.ReadOnly

@@ -112,7 +112,8 @@ type runState struct {
 	created    time.Time
 	started    time.Time
 	updated    time.Time
-	jobs       []*jobState // every attempt's jobs, in creation order
+	jobs       []*jobState     // every attempt's jobs, in creation order
+	artifacts  []artifactState // uploaded files (actions_more.go)
 }
 
 type jobState struct {

@@ -175,6 +175,9 @@ func (s *Server) Command(args []string) (string, error) {
 		}
 		s.AddDemo()
 	default:
+		if out, err, ok := s.moreCommand(name, rest); ok { // command_more.go
+			return out, err
+		}
 		if out, ok, err := s.commandB(name, rest); ok { // command_b.go
 			return out, err
 		}
@@ -190,6 +193,11 @@ func usage(name string) error {
 			return errors.New("usage: " + c.usage)
 		}
 	}
+	for _, c := range moreCommands() {
+		if c.name == name {
+			return errors.New("usage: " + c.usage)
+		}
+	}
 	return errors.New(commandHelp())
 }
 
@@ -198,6 +206,9 @@ func commandHelp() string {
 	var b strings.Builder
 	b.WriteString("usage:")
 	for _, c := range append(commandUsage, commandUsageB...) {
+		b.WriteString("\n\t" + c.usage)
+	}
+	for _, c := range moreCommands() {
 		b.WriteString("\n\t" + c.usage)
 	}
 	return b.String()

@@ -1,6 +1,7 @@
 package fakegithub
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -99,6 +100,19 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		out["errors"] = errs
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// isGraphQLQuery reports whether a request is a GraphQL query: a POST,
+// but a read, which neither the write limits nor the duplicate count
+// concern (GitHub's secondary limits count a mutation as a write).
+func isGraphQLQuery(r *http.Request, body []byte) bool {
+	if r.URL.Path != "/graphql" {
+		return false
+	}
+	var req struct {
+		Query string `json:"query"`
+	}
+	return json.Unmarshal(body, &req) == nil && !gqlHasField(req.Query, "mutation")
 }
 
 // gqlHasField reports whether name appears in q as a whole word.

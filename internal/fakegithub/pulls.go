@@ -654,10 +654,12 @@ type createReviewRequest struct {
 	Body     string `json:"body"`
 	Event    string `json:"event"`
 	Comments []struct {
-		Path string `json:"path"`
-		Line int    `json:"line"`
-		Side string `json:"side"`
-		Body string `json:"body"`
+		Path      string `json:"path"`
+		Line      int    `json:"line"`
+		Side      string `json:"side"`
+		StartLine int    `json:"start_line"`
+		StartSide string `json:"start_side"`
+		Body      string `json:"body"`
 	} `json:"comments"`
 }
 
@@ -725,10 +727,22 @@ func (s *Server) createReview(w http.ResponseWriter, r *http.Request) {
 			writeUnprocessable(w, createReviewDoc, "Pull request review thread line must be part of the diff")
 			return
 		}
+		startSide := c.StartSide
+		if startSide == "" {
+			startSide = side
+		}
+		if c.StartLine != 0 && (c.StartLine < 1 || c.StartLine > sideLines(f, startSide) || (startSide == side && c.StartLine >= c.Line)) {
+			writeUnprocessable(w, createReviewDoc, "Pull request review thread start line must precede the end line and be part of the diff")
+			return
+		}
+		if c.StartLine == 0 {
+			startSide = ""
+		}
 		s.nextID++
 		comments = append(comments, &reviewCommentState{
 			id: s.nextID, reviewID: rev.id, author: s.viewer, path: c.Path, side: side, line: c.Line,
 			body: c.Body, commit: commit, hunk: hunkUpTo(f, side, c.Line), created: now,
+			startLine: c.StartLine, startSide: startSide,
 		})
 	}
 	p.reviews = append(p.reviews, rev)

@@ -150,7 +150,8 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /repos/{owner}/{repo}/pulls/{number}/reviews", s.createReview)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/comments", s.listReviewComments)
 	mux.HandleFunc("PUT /repos/{owner}/{repo}/pulls/{number}/merge", s.mergePull)
-	s.moreRoutes(mux) // routes_more.go
+	s.moreRoutes(mux)        // routes_more.go
+	s.actionsMoreRoutes(mux) // actions_more.go
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
 	})
@@ -329,7 +330,7 @@ func (s *Server) serve(r *http.Request, body []byte) *response {
 	defer s.mu.Unlock()
 	now := s.now()
 	resource := resourceOf(r.URL.Path)
-	write := isWrite(r.Method)
+	write := isWrite(r.Method) && !isGraphQLQuery(r, body)
 
 	if write && s.writeRefused(now) {
 		s.stats.SecondaryRejections++

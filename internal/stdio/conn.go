@@ -141,7 +141,16 @@ func Serve(ctx context.Context, srv Server, in io.Reader, out io.Writer, opts Op
 			if !errors.Is(err, io.EOF) {
 				opts.Logger.Warn("reading stdin failed; ending the session", "error", err)
 			}
-			c.drain(ctx)
+			if !c.drain(ctx, opts.Drain) && ctx.Err() == nil {
+				// Cut off: cancel what still runs, and let the answers
+				// (cancellation errors) out for a moment, so that a client
+				// still waiting on them is released rather than left to
+				// time out. Nothing is written after ctx ends.
+				opts.Logger.Warn("end of input: requests still running after the drain are cancelled", "drain", opts.Drain)
+				c.cut()
+				cancelAll()
+				c.drain(ctx, stopGrace)
+			}
 			c.out.flush()
 			c.out.close()
 			c.stop(cancelAll)
@@ -168,8 +177,10 @@ type conn struct {
 
 // call is a request read and not yet answered.
 type call struct {
+	id        json.RawMessage
 	cancel    context.CancelFunc
 	cancelled bool // by the host: its answer is dropped
+	cut       bool // by the end of the drain: answered with an error if it has no answer
 }
 
 // handle routes one line.
@@ -242,7 +253,7 @@ func (c *conn) request(ctx context.Context, m envelope, data []byte) {
 		c.reply(m.ID, mcp.INVALID_REQUEST, fmt.Sprintf("invalid request: id %s is already in use by a request in flight; use a new id", key))
 		return
 	}
-	cl := &call{cancel: cancel}
+	cl := &call{id: m.ID, cancel: cancel}
 	c.inflight[key] = cl
 	c.mu.Unlock()
 
@@ -286,9 +297,13 @@ func (c *conn) done(key string, resp mcp.JSONRPCMessage) {
 	c.mu.Lock()
 	cl := c.inflight[key]
 	cancelled := cl != nil && cl.cancelled
+	cut := cl != nil && cl.cut
 	c.mu.Unlock()
 	if cl == nil {
 		return
+	}
+	if resp == nil && cut && !cancelled {
+		c.reply(cl.id, mcp.INTERNAL_ERROR, "cancelled: stdin closed before this request could run (ghmcp lets calls in flight finish for --drain-timeout); send it again in a new session")
 	}
 	if !cancelled && resp != nil {
 		if err := c.out.write(resp); err != nil && !errors.Is(err, errClosed) {
@@ -316,26 +331,34 @@ func (c *conn) cancel(key string) {
 	}
 }
 
-// drain waits until no request is in flight, the drain bound passes, or
-// ctx ends.
-func (c *conn) drain(ctx context.Context) {
-	deadline := time.NewTimer(c.opts.Drain)
+// drain waits until no request is in flight (true), or d passes or ctx
+// ends (false).
+func (c *conn) drain(ctx context.Context, d time.Duration) bool {
+	deadline := time.NewTimer(d)
 	defer deadline.Stop()
 	for {
 		c.mu.Lock()
 		n, idle := len(c.inflight), c.idle
 		c.mu.Unlock()
 		if n == 0 {
-			return
+			return true
 		}
 		select {
 		case <-idle:
 		case <-deadline.C:
-			c.opts.Logger.Warn("end of input: requests still running after the drain were cancelled", "requests", n, "drain", c.opts.Drain)
-			return
+			return false
 		case <-ctx.Done():
-			return
+			return false
 		}
+	}
+}
+
+// cut marks every request in flight as cut off by the end of the drain.
+func (c *conn) cut() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, cl := range c.inflight {
+		cl.cut = true
 	}
 }
 
@@ -388,8 +411,6 @@ type envelope struct {
 }
 
 func (m envelope) hasID() bool { return len(m.ID) > 0 && !bytes.Equal(m.ID, []byte("null")) }
-
-func (m envelope) isRequest() bool { return m.hasID() && m.Result == nil && m.Error == nil }
 
 // idValid reports whether the id is a string or a number.
 func (m envelope) idValid() bool {

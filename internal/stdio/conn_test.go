@@ -83,6 +83,19 @@ func serve(t *testing.T, ctx context.Context, f *fakeServer, in io.Reader, opts 
 	return strings.Split(s, "\n")
 }
 
+// servePipe runs Serve on a pipe the test writes to; result waits for
+// Serve to return (the test closes the pipe first) and returns its lines.
+func servePipe(t *testing.T, f *fakeServer, opts Options) (io.WriteCloser, func() []string) {
+	pr, pw := io.Pipe()
+	var got []string
+	done := make(chan struct{})
+	go func() {
+		got = serve(t, context.Background(), f, pr, opts)
+		close(done)
+	}()
+	return pw, func() []string { <-done; return got }
+}
+
 type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer
@@ -107,23 +120,21 @@ func TestDrainAnswersCallsInFlightAtEndOfInput(t *testing.T) {
 	}
 }
 
+// A call still running when the drain ends is cancelled and its answer
+// (here the fake's cancellation error) still goes out, so that a client
+// waiting on it is released; a call still queued gets an error saying why.
 func TestDrainIsBounded(t *testing.T) {
 	f := &fakeServer{slow: map[string]time.Duration{"tools/call": time.Hour}}
-	got := serve(t, context.Background(), f, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/call"}`+"\n"), Options{Drain: 50 * time.Millisecond})
-	if len(got) != 0 {
-		t.Errorf("a call cut off by the drain bound was answered: %q", got)
+	in := `{"jsonrpc":"2.0","id":1,"method":"tools/call"}` + "\n" + `{"jsonrpc":"2.0","id":2,"method":"tools/call"}` + "\n"
+	got := serve(t, context.Background(), f, strings.NewReader(in), Options{Drain: 50 * time.Millisecond, MaxCalls: 1})
+	if len(got) != 2 || !strings.Contains(strings.Join(got, "\n"), `{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"cancelled"}}`) || !strings.Contains(strings.Join(got, "\n"), `"id":2,"error":{"code":-32603,"message":"cancelled: stdin closed before this request could run`) {
+		t.Errorf("got %q, want both calls answered with a cancellation", got)
 	}
 }
 
 func TestCancelledWhileQueuedNeverRuns(t *testing.T) {
 	f := &fakeServer{slow: map[string]time.Duration{"tools/call": 300 * time.Millisecond}, started: make(chan string, 10)}
-	pr, pw := io.Pipe()
-	var got []string
-	done := make(chan struct{})
-	go func() {
-		got = serve(t, context.Background(), f, pr, Options{MaxCalls: 1, Drain: 5 * time.Second})
-		close(done)
-	}()
+	pw, result := servePipe(t, f, Options{MaxCalls: 1, Drain: 5 * time.Second})
 	w := bufio.NewWriter(pw)
 	w.WriteString(`{"jsonrpc":"2.0","id":1,"method":"tools/call"}` + "\n")
 	w.WriteString(`{"jsonrpc":"2.0","id":2,"method":"tools/call"}` + "\n")
@@ -134,7 +145,7 @@ func TestCancelledWhileQueuedNeverRuns(t *testing.T) {
 	w.WriteString(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":2}}` + "\n")
 	w.Flush()
 	pw.Close()
-	<-done
+	got := result()
 	if len(f.handled) != 1 {
 		t.Errorf("handled %q; the queued call 2 was cancelled and must not run", f.handled)
 	}
@@ -145,20 +156,14 @@ func TestCancelledWhileQueuedNeverRuns(t *testing.T) {
 
 func TestCancelledInFlightGetsNoAnswer(t *testing.T) {
 	f := &fakeServer{slow: map[string]time.Duration{"slow": time.Hour}, started: make(chan string, 10)}
-	pr, pw := io.Pipe()
-	var got []string
-	done := make(chan struct{})
-	go func() {
-		got = serve(t, context.Background(), f, pr, Options{Drain: 5 * time.Second})
-		close(done)
-	}()
+	pw, result := servePipe(t, f, Options{Drain: 5 * time.Second})
 	io.WriteString(pw, `{"jsonrpc":"2.0","id":"a","method":"slow"}`+"\n")
 	<-f.started
 	io.WriteString(pw, `{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"a"}}`+"\n")
 	io.WriteString(pw, `{"jsonrpc":"2.0","id":"b","method":"ping"}`+"\n")
 	<-f.started
 	pw.Close()
-	<-done
+	got := result()
 	if strings.Join(got, "\n") != `{"jsonrpc":"2.0","id":"b","result":{"method":"ping"}}` {
 		t.Errorf("got %q, want only the answer to b", got)
 	}
@@ -238,18 +243,12 @@ func TestNotificationPrecedesItsResponse(t *testing.T) {
 
 func TestDuplicateIDInFlight(t *testing.T) {
 	f := &fakeServer{slow: map[string]time.Duration{"slow": 200 * time.Millisecond}, started: make(chan string, 10)}
-	pr, pw := io.Pipe()
-	var got []string
-	done := make(chan struct{})
-	go func() {
-		got = serve(t, context.Background(), f, pr, Options{Drain: 5 * time.Second})
-		close(done)
-	}()
+	pw, result := servePipe(t, f, Options{Drain: 5 * time.Second})
 	io.WriteString(pw, `{"jsonrpc":"2.0","id":1,"method":"slow"}`+"\n")
 	<-f.started
 	io.WriteString(pw, `{"jsonrpc":"2.0","id":1.0,"method":"ping"}`+"\n")
 	pw.Close()
-	<-done
+	got := result()
 	if len(got) != 2 || !strings.Contains(got[0], "already in use") || got[1] != `{"jsonrpc":"2.0","id":1,"result":{"method":"slow"}}` {
 		t.Errorf("got %q", got)
 	}

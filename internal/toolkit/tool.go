@@ -35,7 +35,11 @@ import (
 // allowed, the content filter on, no permission record.
 type Deps struct {
 	GitHub *gh.Client
-	Logger *slog.Logger
+	// GraphQL sends GitHub GraphQL requests through GitHub's transport
+	// stack and limiter; nil means one made from GitHub on each call (see
+	// GraphQLClient), without the limiter's view of GraphQL's budget.
+	GraphQL *github.GraphQL
+	Logger  *slog.Logger
 	// Redact removes secrets from text a tool returns; nil means identity.
 	Redact func(string) string
 	// Repos is the --repos allow-list; nil allows every repository.
@@ -50,6 +54,14 @@ type Deps struct {
 	// Permissions records what GitHub says about the token's scopes and
 	// permissions (nil: nothing recorded). get_me reports Permissions.Report().
 	Permissions *github.Permissions
+}
+
+// GraphQLClient returns d.GraphQL, or a client on d.GitHub's transport.
+func (d Deps) GraphQLClient() *github.GraphQL {
+	if d.GraphQL != nil {
+		return d.GraphQL
+	}
+	return github.NewGraphQL(d.GitHub, nil)
 }
 
 // redact applies d.Redact, or nothing.
