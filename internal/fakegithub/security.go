@@ -67,34 +67,34 @@ func orOpen(state string) string {
 	return state
 }
 
-// AddCodeScanningAlert adds an alert and returns its number.
+// AddCodeScanningAlert adds an alert (open unless told) and returns its
+// number. It panics if the repository does not exist.
 func (s *Server) AddCodeScanningAlert(owner, repo string, a CodeAlert) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	al := s.alertsOf(s.mustRepo("AddCodeScanningAlert", owner, repo))
 	a.State = orOpen(a.State)
-	al.code = append(al.code, a)
-	return len(al.code)
+	return addAlert(s, owner, repo, func(al *repoAlerts) *[]CodeAlert { return &al.code }, a)
 }
 
-// AddDependabotAlert adds an alert and returns its number.
+// AddDependabotAlert adds an alert (open unless told) and returns its
+// number. It panics if the repository does not exist.
 func (s *Server) AddDependabotAlert(owner, repo string, a DependabotAlert) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	al := s.alertsOf(s.mustRepo("AddDependabotAlert", owner, repo))
 	a.State = orOpen(a.State)
-	al.dependabot = append(al.dependabot, a)
-	return len(al.dependabot)
+	return addAlert(s, owner, repo, func(al *repoAlerts) *[]DependabotAlert { return &al.dependabot }, a)
 }
 
-// AddSecretAlert adds an alert and returns its number.
+// AddSecretAlert adds an alert (open unless told) and returns its number.
+// It panics if the repository does not exist.
 func (s *Server) AddSecretAlert(owner, repo string, a SecretAlert) int {
+	a.State = orOpen(a.State)
+	return addAlert(s, owner, repo, func(al *repoAlerts) *[]SecretAlert { return &al.secret }, a)
+}
+
+// addAlert appends an alert to the list of its kind and returns its number.
+func addAlert[T any](s *Server, owner, repo string, kind func(*repoAlerts) *[]T, a T) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	al := s.alertsOf(s.mustRepo("AddSecretAlert", owner, repo))
-	a.State = orOpen(a.State)
-	al.secret = append(al.secret, a)
-	return len(al.secret)
+	list := kind(s.alertsOf(s.mustRepo("add alert", owner, repo)))
+	*list = append(*list, a)
+	return len(*list)
 }
 
 // alertPage lists the numbers (1-based) of the alerts whose state is in
