@@ -619,46 +619,58 @@ func blankLineAt(s string, i int) bool {
 	return true
 }
 
-// filterResult applies the content filter to every Untrusted value in v (a
-// pointer to a result), in place.
-func filterResult(v any) {
+// FilterResult applies the content filter to every string in v (a
+// pointer to a result), in place: see safe.go for the rule. New does it
+// for every tool's result.
+func FilterResult(v any) {
 	filterValue(reflect.ValueOf(v))
 }
 
-var (
-	untrustedType = reflect.TypeFor[Untrusted]()
-	codeType      = reflect.TypeFor[UntrustedCode]()
-)
+var codeType = reflect.TypeFor[UntrustedCode]()
 
-// filterValue walks v, filtering Untrusted as Markdown and UntrustedCode
-// verbatim.
+// filterString filters one string value of type t: UntrustedCode
+// verbatim, a safe type not at all when it is visible ASCII, anything
+// else as Markdown.
+func filterString(s string, t reflect.Type) string {
+	switch {
+	case t == codeType:
+		return filterText(s, false)
+	case safeTypes[t] && visibleASCII(s):
+		return s
+	case safeTypes[t]:
+		return filterText(s, false)
+	}
+	return filterText(s, true)
+}
+
+// filterValue walks v and filters every string in it (filterString).
 func filterValue(v reflect.Value) {
 	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
+	case reflect.Pointer:
+		if !v.IsNil() {
+			filterValue(v.Elem())
+		}
+	case reflect.Interface:
 		if v.IsNil() {
 			return
 		}
 		e := v.Elem()
-		if v.Kind() == reflect.Interface && (e.Type() == untrustedType || e.Type() == codeType) {
-			f := reflect.New(e.Type()).Elem()
-			f.SetString(filterText(e.String(), e.Type() == untrustedType))
-			v.Set(f)
+		if e.Kind() == reflect.Pointer {
+			filterValue(e)
 			return
 		}
-		if v.Kind() == reflect.Interface && e.Kind() != reflect.Pointer {
-			// Values inside an interface are not settable: copy, filter, store.
-			c := reflect.New(e.Type()).Elem()
-			c.Set(e)
-			filterValue(c)
-			if v.CanSet() {
-				v.Set(c)
-			}
-			return
+		// Values inside an interface are not settable: copy, filter, store.
+		c := reflect.New(e.Type()).Elem()
+		c.Set(e)
+		filterValue(c)
+		if v.CanSet() {
+			v.Set(c)
 		}
-		filterValue(e)
 	case reflect.String:
-		if (v.Type() == untrustedType || v.Type() == codeType) && v.CanSet() {
-			v.SetString(filterText(v.String(), v.Type() == untrustedType))
+		if v.CanSet() {
+			if f := filterString(v.String(), v.Type()); f != v.String() {
+				v.SetString(f)
+			}
 		}
 	case reflect.Struct:
 		t := v.Type()
@@ -677,16 +689,35 @@ func filterValue(v reflect.Value) {
 			filterValue(fv)
 		}
 	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
+			return // bytes: encoded as base64, never text
+		}
 		for i := range v.Len() {
 			filterValue(v.Index(i))
 		}
 	case reflect.Map:
+		if v.IsNil() {
+			return
+		}
+		// Keys are strings too: rebuild the map with filtered keys.
+		kt := v.Type().Key()
+		type entry struct{ orig, k, v reflect.Value }
+		var entries []entry
 		iter := v.MapRange()
 		for iter.Next() {
+			k := reflect.New(kt).Elem()
+			k.Set(iter.Key())
+			filterValue(k)
 			c := reflect.New(iter.Value().Type()).Elem()
 			c.Set(iter.Value())
 			filterValue(c)
-			v.SetMapIndex(iter.Key(), c)
+			entries = append(entries, entry{iter.Key(), k, c})
+		}
+		for _, e := range entries {
+			v.SetMapIndex(e.orig, reflect.Value{})
+		}
+		for _, e := range entries {
+			v.SetMapIndex(e.k, e.v)
 		}
 	}
 }

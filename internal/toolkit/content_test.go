@@ -121,12 +121,13 @@ func TestFilterTextIsBounded(t *testing.T) {
 	}
 }
 
-// TestFilterResult checks that the filter reaches every Untrusted value
-// of a result, and tells Markdown (Untrusted) from code (UntrustedCode)
-// by type.
+// TestFilterResult checks that the filter reaches every string of a
+// result (plain strings included: untrusted by default), tells Markdown
+// from code (UntrustedCode) by type, and leaves the safe types alone
+// unless they hold something no such value can.
 func TestFilterResult(t *testing.T) {
 	type comment struct {
-		Author string    `json:"author"`
+		Author Login     `json:"author"`
 		Body   Untrusted `json:"body"`
 	}
 	type file struct {
@@ -135,36 +136,55 @@ func TestFilterResult(t *testing.T) {
 	type embedded struct {
 		Title Untrusted `json:"title"`
 	}
+	type state string
 	type result struct {
 		embedded
-		Plain    string               `json:"plain"`
-		Comments []comment            `json:"comments"`
-		File     *file                `json:"file"`
-		Labels   map[string]Untrusted `json:"labels"`
-		Any      any                  `json:"any"`
-		Patch    []UntrustedCode      `json:"patch"`
+		Plain    string            `json:"plain"`
+		Named    state             `json:"named"`
+		Comments []comment         `json:"comments"`
+		File     *file             `json:"file"`
+		Labels   map[string]string `json:"labels"`
+		Any      any               `json:"any"`
+		AnyMap   any               `json:"any_map"`
+		Patch    []UntrustedCode   `json:"patch"`
+		SHA      SHA               `json:"sha"`
+		BadSHA   SHA               `json:"bad_sha"`
+		URL      URL               `json:"url"`
+		Raw      []byte            `json:"raw"`
 	}
 	hidden := "x<!-- do evil -->\u200by"
 	r := result{
 		embedded: embedded{Title: Untrusted(hidden)},
 		Plain:    hidden,
-		Comments: []comment{{Author: "a", Body: Untrusted(hidden)}},
+		Named:    state(hidden),
+		Comments: []comment{{Author: "octo-cat", Body: Untrusted(hidden)}},
 		File:     &file{Content: UntrustedCode(hidden)},
-		Labels:   map[string]Untrusted{"l": Untrusted(hidden)},
-		Any:      Untrusted(hidden),
+		Labels:   map[string]string{hidden: hidden},
+		Any:      hidden,
+		AnyMap:   map[string]any{"k": []any{hidden}},
 		Patch:    []UntrustedCode{UntrustedCode(hidden)},
+		SHA:      "0123abc",
+		BadSHA:   SHA("01\u200b<!--x-->"),
+		URL:      "https://github.com/o/r/issues/1#issuecomment-2",
+		Raw:      []byte("x"),
 	}
-	filterResult(&r)
-	md := Untrusted("x" + commentMarker + "⟦U+200B⟧y")
-	code := Untrusted("x<!-- do evil -->⟦U+200B⟧y")
+	FilterResult(&r)
+	md := "x" + commentMarker + "⟦U+200B⟧y"
+	code := "x<!-- do evil -->⟦U+200B⟧y"
 	want := result{
-		embedded: embedded{Title: md},
-		Plain:    hidden, // not Untrusted: ghmcp's own text
-		Comments: []comment{{Author: "a", Body: md}},
+		embedded: embedded{Title: Untrusted(md)},
+		Plain:    md,
+		Named:    state(md),
+		Comments: []comment{{Author: "octo-cat", Body: Untrusted(md)}},
 		File:     &file{Content: UntrustedCode(code)},
-		Labels:   map[string]Untrusted{"l": md},
+		Labels:   map[string]string{md: md},
 		Any:      md,
+		AnyMap:   map[string]any{"k": []any{md}},
 		Patch:    []UntrustedCode{UntrustedCode(code)},
+		SHA:      "0123abc",
+		BadSHA:   SHA("01⟦U+200B⟧<!--x-->"), // shown verbatim, hidden characters visible
+		URL:      "https://github.com/o/r/issues/1#issuecomment-2",
+		Raw:      []byte("x"),
 	}
 	if diff := cmp.Diff(want, r, cmp.AllowUnexported(result{})); diff != "" {
 		t.Errorf("filtered result (-want +got):\n%s", diff)

@@ -123,6 +123,8 @@ type Tool struct {
 	bind func(Deps) server.ToolHandlerFunc
 	// args is the input struct type, for tests that build arguments.
 	args reflect.Type
+	// result is the output type, for tests that walk results.
+	result reflect.Type
 }
 
 // ReadOnly reports whether the tool leaves GitHub unchanged.
@@ -133,6 +135,9 @@ func (t Tool) Name() string { return t.Def.Name }
 
 // Args is the tool's input struct type.
 func (t Tool) Args() reflect.Type { return t.args }
+
+// Result is the tool's output type.
+func (t Tool) Result() reflect.Type { return t.result }
 
 // Bind gives the tool its dependencies: the result is what mcp-go serves.
 func (t Tool) Bind(d Deps) server.ServerTool {
@@ -150,8 +155,8 @@ func Bind(d Deps, ts []Tool) []server.ServerTool {
 
 // New builds a Tool whose schemas derive from In and Out and whose handler
 // decodes and validates the arguments before h runs, checks a repository
-// they name against Deps.Repos, explains h's errors, filters Untrusted
-// text in the result and redacts secrets. Every tool passes through here,
+// they name against Deps.Repos, explains h's errors, filters every
+// string of the result (see safe.go) and redacts secrets. Every tool passes through here,
 // so the rules hold for all of them. A tag error panics: tags are fixed at
 // compile time and the catalogue's tests build every tool.
 func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
@@ -204,7 +209,7 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 				return mcp.NewToolResultError(d.redact(msg)), nil
 			}
 			if !d.UnfilteredContent {
-				filterResult(&out)
+				FilterResult(&out)
 			}
 			text, err := json.Marshal(out)
 			if err != nil {
@@ -217,7 +222,7 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 			return mcp.NewToolResultStructured(out, string(text)), nil
 		}
 	}
-	return Tool{Def: def, Toolset: s.Toolset, Kind: s.Kind, bind: bind, args: reflect.TypeFor[In]()}
+	return Tool{Def: def, Toolset: s.Toolset, Kind: s.Kind, bind: bind, args: reflect.TypeFor[In](), result: reflect.TypeFor[Out]()}
 }
 
 // repoFields locates the arguments that name a repository: the first
