@@ -282,7 +282,7 @@ func (r Reader) listing(owner, repo, dir, ref string, items []*gh.RepositoryCont
 		if it.GetType() == "dir" {
 			p += "/"
 		}
-		e := entry{Name: it.GetName(), Type: it.GetType(), URI: ContentsURI(owner, repo, p, ref)}
+		e := entry{Name: r.text(it.GetName()), Type: r.text(it.GetType()), URI: ContentsURI(owner, repo, p, ref)}
 		if it.GetType() == "file" {
 			e.Size = it.GetSize()
 		}
