@@ -159,6 +159,7 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 		GitHub:            client,
 		Logger:            logger,
 		Redact:            redactor.String,
+		RedactText:        redactor.Text,
 		Repos:             cfg.Repos,
 		UnfilteredContent: !cfg.ContentFilter,
 		Permissions:       perms,

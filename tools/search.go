@@ -71,7 +71,7 @@ func searchCode() toolkit.Tool {
 			}
 			hit := CodeHit{Repo: c.GetRepository().GetFullName(), Path: c.GetPath(), SHA: c.GetSHA(), HTMLURL: c.GetHTMLURL()}
 			for _, m := range c.TextMatches {
-				frag, _ := toolkit.CapText(m.GetFragment(), fragmentCap)
+				frag, _ := d.CapText(m.GetFragment(), fragmentCap)
 				hit.Matches = append(hit.Matches, untrusted(frag))
 			}
 			out.Items = append(out.Items, hit)

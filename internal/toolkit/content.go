@@ -726,7 +726,8 @@ func filterValue(v reflect.Value) {
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
 // CapText cuts s to at most max bytes on a rune boundary and reports
-// whether it cut.
+// whether it cut. Text from GitHub is cut with Deps.CapText, which redacts
+// secrets first; this one is for text already redacted.
 func CapText(s string, max int) (string, bool) {
 	if len(s) <= max {
 		return s, false

@@ -37,7 +37,13 @@ type Deps struct {
 	GitHub *gh.Client
 	Logger *slog.Logger
 	// Redact removes secrets from text a tool returns; nil means identity.
+	// The framework applies it to every result, error and log line.
 	Redact func(string) string
+	// RedactText removes secrets from raw text from GitHub before it is
+	// cut (redact.Redactor.Text: whole secrets and the pieces of one at
+	// the text's edges); nil falls back to Redact. Handlers reach it
+	// through Deps.RawText and Deps.CapText, never directly.
+	RedactText func(string) string
 	// Repos is the --repos allow-list; nil allows every repository.
 	// Every tool enforces it for arguments naming a repository; search
 	// tools scope their query with Repos.ScopeQuery and drop results
@@ -58,6 +64,28 @@ func (d Deps) redact(s string) string {
 		return s
 	}
 	return d.Redact(s)
+}
+
+// RawText returns raw text from GitHub (a body, a file, a patch, a log)
+// with every secret masked, and the pieces of a secret at its edges: call
+// it before the text is capped, paged, excerpted or read from an offset,
+// so that no cut falls inside a secret; offsets then count in its result.
+// CapText does it for the common case.
+func (d Deps) RawText(s string) string {
+	switch {
+	case d.RedactText != nil:
+		return d.RedactText(s)
+	case d.Redact != nil:
+		return d.Redact(s)
+	}
+	return s
+}
+
+// CapText redacts raw text from GitHub (RawText) and then cuts it to at
+// most max bytes (toolkit.CapText). Tools cut GitHub text only through it
+// or after RawText; TestNoCutBeforeRedaction in package tools checks that.
+func (d Deps) CapText(s string, max int) (string, bool) {
+	return CapText(d.RawText(s), max)
 }
 
 // Kind says how a tool touches GitHub; it sets the tool's annotations.
