@@ -9,6 +9,7 @@ import (
 
 	gh "github.com/google/go-github/v62/github"
 
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
@@ -463,21 +464,25 @@ func searchIssues() toolkit.Tool {
 		if err != nil {
 			return IssueSearchResult{}, toolkit.Op(what, err)
 		}
-		out := IssueSearchResult{
-			TotalCount: res.GetTotal(),
-			Incomplete: res.GetIncompleteResults(),
-			Issues:     make([]Issue, 0, len(res.Issues)),
-			NextPage:   nextPage(resp),
-		}
-		for _, is := range res.Issues {
+		// --repos: OR and parentheses can widen a scoped query, and an
+		// owner given alone is scoped by --repos instead (see query);
+		// when anything is dropped, counts and paging say nothing more.
+		kept, counts := allowlist.ScopeSearch(d.Repos, res.Issues, func(is *gh.Issue) bool {
 			if !d.Repos.AllowedRepoURL(is.GetRepositoryURL()) {
-				continue // --repos: OR and parentheses can widen a scoped query
+				return false
 			}
+			owner, _, _ := strings.Cut(repoOfIssue(is), "/")
+			return !(ownerErr != nil && in.Repo == "" && in.Owner != "" && !strings.EqualFold(owner, in.Owner))
+		}, allowlist.SearchCounts{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), NextPage: nextPage(resp)})
+		out := IssueSearchResult{
+			TotalCount: counts.TotalCount,
+			Incomplete: counts.Incomplete,
+			Issues:     make([]Issue, 0, len(kept)),
+			NextPage:   counts.NextPage,
+		}
+		for _, is := range kept {
 			i := issueFrom(d, is, issueExcerptBytes)
 			i.Repo = repoOfIssue(is)
-			if owner, _, _ := strings.Cut(i.Repo, "/"); ownerErr != nil && in.Repo == "" && in.Owner != "" && !strings.EqualFold(owner, in.Owner) {
-				continue // owner given alone, scoped by --repos instead (see query)
-			}
 			out.Issues = append(out.Issues, i)
 		}
 		return out, nil
