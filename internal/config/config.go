@@ -53,6 +53,12 @@ type Config struct {
 	Drain time.Duration
 	// MaxResponseBytes caps one answer read from GitHub.
 	MaxResponseBytes int64
+	// FlowGuard is --flow-guard: after a session read a private repository,
+	// a write to a public one needs the user's agreement (internal/flowguard).
+	FlowGuard bool
+	// Lockdown is --lockdown: on public repositories, text by users without
+	// push access is replaced by a notice.
+	Lockdown bool
 }
 
 // ErrHelp and ErrVersion ask the caller to print the usage or the version
@@ -112,6 +118,22 @@ func settings() []setting {
 				}
 				return nil
 			}},
+		{flag: "flow-guard", env: "GHMCP_FLOW_GUARD", def: "on",
+			help: "on: once a session has read a private repository, a write to a public one is sent only if the user agrees (asked through the host where it supports elicitation, else refused); off: no such check",
+			parse: func(c *Config, v string) error {
+				switch strings.ToLower(v) {
+				case "on":
+					c.FlowGuard = true
+				case "off":
+					c.FlowGuard = false
+				default:
+					return errors.New("want on or off")
+				}
+				return nil
+			}},
+		{flag: "lockdown", env: "GHMCP_LOCKDOWN", def: "false", boolean: true,
+			help:  "on public repositories, replace issue and pull request bodies and comments by users without push access with a one-line notice naming the author: " + boolHelp,
+			parse: boolInto(func(c *Config) *bool { return &c.Lockdown })},
 		{flag: "log-level", env: "GHMCP_LOG_LEVEL", def: "warn",
 			help: "least level logged on stderr: debug, info, warn or error (hosts such as Claude Code show every stderr line as an error)",
 			parse: func(c *Config, v string) error {

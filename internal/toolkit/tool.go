@@ -27,6 +27,7 @@ import (
 
 	"github.com/ghmcp/ghmcp/github"
 	"github.com/ghmcp/ghmcp/internal/allowlist"
+	"github.com/ghmcp/ghmcp/internal/flowguard"
 )
 
 // Deps are what the tools need. Every tool uses the same GitHub client, so
@@ -56,6 +57,11 @@ type Deps struct {
 	// Permissions records what GitHub says about the token's scopes and
 	// permissions (nil: nothing recorded). get_me reports Permissions.Report().
 	Permissions *github.Permissions
+	// Flow is the cross-repository flow guard (nil: --flow-guard=off).
+	// The framework tells it what a read returned (Guard.Read) and asks it
+	// before every write (Guard.CheckWrite), for the repository the
+	// arguments name; tools do nothing.
+	Flow *flowguard.Guard
 }
 
 // redact applies d.Redact, or nothing.
@@ -221,8 +227,16 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 			if err := decodeArgs(req.GetRawArguments(), &args); err != nil {
 				return mcp.NewToolResultError(d.redact(err.Error())), nil
 			}
-			if owner, repo, ok := scope.of(&args); ok {
+			owner, repo, named := scope.of(&args)
+			if named {
 				if err := d.Repos.Check(owner, repo); err != nil {
+					return mcp.NewToolResultError(d.redact(err.Error())), nil
+				}
+			}
+			if s.Kind != Read && named {
+				// The toxic agent flow: private content read earlier in
+				// this session must not leave through a public write.
+				if err := d.Flow.CheckWrite(ctx, s.Name, owner, repo); err != nil {
 					return mcp.NewToolResultError(d.redact(err.Error())), nil
 				}
 			}
@@ -235,6 +249,9 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 					msg += "; " + s.Kind.afterFailure()
 				}
 				return mcp.NewToolResultError(d.redact(msg)), nil
+			}
+			if s.Kind == Read && named {
+				d.Flow.Read(ctx, owner, repo)
 			}
 			if !d.UnfilteredContent {
 				FilterResult(&out)
