@@ -132,7 +132,7 @@ func settings() []setting {
 				return nil
 			}},
 		{flag: "lockdown", env: "GHMCP_LOCKDOWN", def: "false", boolean: true,
-			help:  "on public repositories, replace issue and pull request bodies and comments by users without push access with a one-line notice naming the author: " + boolHelp,
+			help:  "reserved, not implemented yet (on public repositories, hide bodies and comments by users without push access): " + boolHelp,
 			parse: boolInto(func(c *Config) *bool { return &c.Lockdown })},
 		{flag: "log-level", env: "GHMCP_LOG_LEVEL", def: "warn",
 			help: "least level logged on stderr: debug, info, warn or error (hosts such as Claude Code show every stderr line as an error)",
