@@ -56,9 +56,6 @@ type Config struct {
 	// FlowGuard is --flow-guard: after a session read a private repository,
 	// a write to a public one needs the user's agreement (internal/flowguard).
 	FlowGuard bool
-	// Lockdown is --lockdown: on public repositories, text by users without
-	// push access is replaced by a notice.
-	Lockdown bool
 }
 
 // ErrHelp and ErrVersion ask the caller to print the usage or the version
@@ -131,9 +128,6 @@ func settings() []setting {
 				}
 				return nil
 			}},
-		{flag: "lockdown", env: "GHMCP_LOCKDOWN", def: "false", boolean: true,
-			help:  "reserved, not implemented yet (on public repositories, hide bodies and comments by users without push access): " + boolHelp,
-			parse: boolInto(func(c *Config) *bool { return &c.Lockdown })},
 		{flag: "log-level", env: "GHMCP_LOG_LEVEL", def: "warn",
 			help: "least level logged on stderr: debug, info, warn or error (hosts such as Claude Code show every stderr line as an error)",
 			parse: func(c *Config, v string) error {
