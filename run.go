@@ -10,8 +10,11 @@ import (
 	"runtime/debug"
 	"time"
 
+	gh "github.com/google/go-github/v62/github"
+
 	"github.com/ghmcp/ghmcp/github"
 	"github.com/ghmcp/ghmcp/internal/config"
+	"github.com/ghmcp/ghmcp/internal/flowguard"
 	"github.com/ghmcp/ghmcp/internal/mcpserver"
 	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/internal/stdio"
@@ -141,6 +144,10 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 	if cfg.CacheEntries > 0 {
 		cache = ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey(cfg.Token), MaxEntries: cfg.CacheEntries})
 	}
+	var guard *flowguard.Guard // nil: --flow-guard=off
+	if cfg.FlowGuard {
+		guard = flowguard.New(nil)
+	}
 	client, err := github.NewClient(github.Options{
 		Token:       cfg.Token,
 		APIURL:      cfg.APIURL,
@@ -151,18 +158,22 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 		Permissions: perms,
 
 		MaxResponseBytes: cfg.MaxResponseBytes,
+		Watch:            guard.Transport,
 	})
 	if err != nil {
 		return toolkit.Deps{}, err
 	}
+	guard.SetLookup(repoVisibility(client))
 	return toolkit.Deps{
 		GitHub:            client,
 		GraphQL:           github.NewGraphQL(client, limiter),
 		Logger:            logger,
 		Redact:            redactor.String,
+		RedactText:        redactor.Text,
 		Repos:             cfg.Repos,
 		UnfilteredContent: !cfg.ContentFilter,
 		Permissions:       perms,
+		Flow:              guard,
 	}, nil
 }
 
@@ -195,4 +206,17 @@ func buildVersion() string {
 		return bi.Main.Version
 	}
 	return devVersion
+}
+
+// repoVisibility is how the flow guard learns whether a repository is
+// private: GET /repos/{owner}/{repo}, once per repository.
+// https://docs.github.com/rest/repos/repos#get-a-repository
+func repoVisibility(client *gh.Client) flowguard.Lookup {
+	return func(ctx context.Context, owner, repo string) (bool, error) {
+		r, _, err := client.Repositories.Get(ctx, owner, repo)
+		if err != nil {
+			return false, err
+		}
+		return r.GetPrivate() || (r.GetVisibility() != "" && r.GetVisibility() != "public"), nil
+	}
 }

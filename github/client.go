@@ -57,12 +57,16 @@ type Options struct {
 	// MaxErrorBytes is the most read of an error answer (4xx, 5xx); 0
 	// means DefaultMaxErrorBytes, or MaxResponseBytes if that is smaller.
 	MaxErrorBytes int64
+	// Watch, if set, wraps the whole stack, just below go-github: a layer
+	// that must see every answer, cached ones included (the flow guard,
+	// flowguard.Guard.Transport).
+	Watch func(http.RoundTripper) http.RoundTripper
 }
 
 // NewClient returns a go-github client whose requests pass, top to bottom:
 //
 //	http.Client (redirects: GET and HEAD only, see noWriteRedirects)
-//	go-github → tokenRequired → readOnlyGuard → pathGuard → hideRateMemory
+//	go-github → Watch (the flow guard) → tokenRequired → readOnlyGuard → pathGuard → hideRateMemory
 //	  → ratelimit.Cache → ratelimit.Limiter
 //	  → auth (Authorization, API host only) → Permissions (records headers)
 //	  → trimLists (list answers cut to per_page) → capBody (answers cut at
@@ -122,6 +126,9 @@ func NewClient(opts Options) (*gh.Client, error) {
 	}
 	if opts.Token == "" {
 		rt = tokenRequired{}
+	}
+	if opts.Watch != nil {
+		rt = opts.Watch(rt)
 	}
 
 	c := gh.NewClient(&http.Client{Transport: rt, CheckRedirect: noWriteRedirects})

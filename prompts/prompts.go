@@ -233,7 +233,7 @@ func (p *prompts) mergedSince(ctx context.Context, owner, repo, tag string) (lis
 		if since.IsZero() {
 			since = rel.GetCreatedAt().Time
 		}
-		from = fmt.Sprintf("since %s (published %s)", rel.GetTagName(), since.UTC().Format(time.RFC3339))
+		from = fmt.Sprintf("since %s (published %s)", strings.Join(strings.Fields(p.d.FilterText(rel.GetTagName(), toolkit.Markdown)), " "), since.UTC().Format(time.RFC3339))
 	}
 
 	var b strings.Builder

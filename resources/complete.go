@@ -90,7 +90,25 @@ func (c *Completer) complete(ctx context.Context, arg mcp.CompleteArgument, cc m
 	if err != nil {
 		c.log.WarnContext(ctx, "completion: GitHub failed; answering with no values", "argument", arg.Name, "error", err)
 	}
-	return matching(values, prefix)
+	return matching(c.clean(values), prefix)
+}
+
+// clean drops the values the content filter or the redactor would change
+// (a branch name with hidden characters, one quoting a secret): a
+// completion is inserted as is, so a value shown with markers would be
+// wrong, and one shown unfiltered would be hidden text reaching the model.
+func (c *Completer) clean(values []string) []string {
+	out := values[:0:0]
+	for _, v := range values {
+		f := c.d.FilterText(v, toolkit.Markdown)
+		if c.d.Redact != nil {
+			f = c.d.Redact(f)
+		}
+		if f == v || c.d.UnfilteredContent {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // matching returns the values starting with prefix (ignoring case), at

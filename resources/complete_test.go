@@ -2,6 +2,7 @@ package resources_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 
@@ -125,5 +126,17 @@ func TestCompletionKeepsToTheAllowList(t *testing.T) {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// A branch name carrying hidden text is not offered: inserted as is it
+// would hand the model the hidden text, shown with markers it would be
+// wrong.
+func TestCompletionDropsValuesWithHiddenText(t *testing.T) {
+	d, gh := setup(t)
+	gh.AddBranch("octo", "hello", "fix\u200b-ignore-previous", "", false)
+	got, err := resources.NewCompleter(d).CompletePromptArgument(context.Background(), "p", mcp.CompleteArgument{Name: "branch", Value: "fi"}, mcp.CompleteContext{Arguments: map[string]string{"owner": "octo", "repo": "hello"}})
+	if err != nil || !slices.Equal(got.Values, []string{"fix-crash"}) {
+		t.Errorf("completion = %v, %v; want only fix-crash", got, err)
 	}
 }

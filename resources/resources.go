@@ -102,15 +102,16 @@ func (r Reader) redact(s string) string {
 }
 
 // text is GitHub-authored Markdown (titles, bodies, comments) as it may
-// leave the server: through the content filter, then redacted.
+// leave the server: redacted as raw text (before any cut: capDocument
+// cuts what it returns), through the content filter, redacted again.
 func (r Reader) text(s string) string {
-	return r.redact(r.d.FilterText(s, toolkit.Markdown))
+	return r.redact(r.d.FilterText(r.d.RawText(s), toolkit.Markdown))
 }
 
 // code is GitHub-authored text shown verbatim (file contents, diffs) as it
 // may leave the server.
 func (r Reader) code(s string) string {
-	return r.redact(r.d.FilterText(s, toolkit.Verbatim))
+	return r.redact(r.d.FilterText(r.d.RawText(s), toolkit.Verbatim))
 }
 
 // fail is the error for a failed GitHub call: what went wrong and what to do.
@@ -282,7 +283,7 @@ func (r Reader) listing(owner, repo, dir, ref string, items []*gh.RepositoryCont
 		if it.GetType() == "dir" {
 			p += "/"
 		}
-		e := entry{Name: it.GetName(), Type: it.GetType(), URI: ContentsURI(owner, repo, p, ref)}
+		e := entry{Name: r.text(it.GetName()), Type: r.text(it.GetType()), URI: ContentsURI(owner, repo, p, ref)}
 		if it.GetType() == "file" {
 			e.Size = it.GetSize()
 		}
@@ -397,7 +398,7 @@ func (r Reader) Pull(ctx context.Context, owner, repo string, n int) (summary, d
 	if err != nil {
 		return "", "", r.fail("get the diff of pull request "+ref, err)
 	}
-	diff, cut := toolkit.CapText(raw, maxDiff)
+	diff, cut := r.d.CapText(raw, maxDiff) // redacted before the cut
 	diff = r.code(diff)
 
 	var b strings.Builder

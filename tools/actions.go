@@ -438,7 +438,7 @@ func getJobLog() toolkit.Tool {
 			return JobLog{}, toolkit.Op(what, err)
 		}
 		defer body.Close()
-		tail, err := tailLog(body, in.Lines, in.Before, maxLogBytes)
+		tail, err := tailLog(body, in.Lines, in.Before, maxLogBytes, d.RawText)
 		if err != nil {
 			return JobLog{}, toolkit.Op(what, fmt.Errorf("reading the log: %w", err))
 		}
@@ -523,8 +523,10 @@ var (
 
 // tailLog reads a log and keeps the last n lines before line before (the
 // end if 0), at most maxBytes of them, streaming so that a large log is
-// never held whole. A line longer than maxBytes keeps its end.
-func tailLog(r io.Reader, n, before, maxBytes int) (logTail, error) {
+// never held whole. A line longer than maxBytes keeps its end. Secrets
+// are masked by redact (Deps.RawText) in each line, and in a long line
+// before its start is cut, so no cut falls inside a secret.
+func tailLog(r io.Reader, n, before, maxBytes int, redact func(string) string) (logTail, error) {
 	type line struct {
 		text string
 		cut  bool
@@ -541,7 +543,7 @@ func tailLog(r io.Reader, n, before, maxBytes int) (logTail, error) {
 		frag, err := br.ReadSlice('\n')
 		cur = append(cur, frag...)
 		if len(cur) > maxBytes {
-			cur, cut = keepEnd(cur, maxBytes), true
+			cur, cut = keepEnd([]byte(redact(string(cur))), maxBytes), true
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
@@ -557,7 +559,7 @@ func tailLog(r io.Reader, n, before, maxBytes int) (logTail, error) {
 			if count == 1 {
 				cur = bytes.TrimPrefix(cur, []byte("\ufeff"))
 			}
-			window = append(window, line{text: cleanLogLine(cur), cut: cut})
+			window = append(window, line{text: redact(cleanLogLine(cur)), cut: cut})
 			if len(window) > n {
 				window = window[1:]
 				first++

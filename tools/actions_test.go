@@ -438,7 +438,7 @@ func TestTailLog(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := tailLog(strings.NewReader(tt.log), tt.n, tt.before, tt.maxBytes)
+			got, err := tailLog(strings.NewReader(tt.log), tt.n, tt.before, tt.maxBytes, func(s string) string { return s })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -454,7 +454,7 @@ func TestTailLogOfALargeLog(t *testing.T) {
 	for i := 1; i <= 100000; i++ {
 		fmt.Fprintf(&b, "2026-01-02T03:04:05.0000000Z %06d %s\n", i, strings.Repeat("x", 100))
 	}
-	got, err := tailLog(strings.NewReader(b.String()), 200, 0, maxLogBytes)
+	got, err := tailLog(strings.NewReader(b.String()), 200, 0, maxLogBytes, func(s string) string { return s })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	gh "github.com/google/go-github/v62/github"
 
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
@@ -176,7 +177,7 @@ func getIssue() toolkit.Tool {
 		if err != nil {
 			return IssueDetails{}, toolkit.Op(what, err)
 		}
-		out := IssueDetails{Issue: issueFrom(is, wholeBody)}
+		out := IssueDetails{Issue: issueFrom(d, is, wholeBody)}
 		if !in.WithComments || is.GetComments() == 0 {
 			return out, nil
 		}
@@ -186,7 +187,7 @@ func getIssue() toolkit.Tool {
 		if err != nil {
 			return IssueDetails{}, toolkit.Op(what, err)
 		}
-		out.Comments = commentsFrom(cs, embeddedCommentBytes)
+		out.Comments = commentsFrom(d, cs, embeddedCommentBytes)
 		out.CommentsNextPage = nextPage(resp)
 		return out, nil
 	})
@@ -253,7 +254,7 @@ func listIssues() toolkit.Tool {
 		}
 		out := IssueList{Issues: make([]Issue, 0, len(issues)), NextPage: nextPage(resp)}
 		for _, is := range issues {
-			out.Issues = append(out.Issues, issueFrom(is, issueExcerptBytes))
+			out.Issues = append(out.Issues, issueFrom(d, is, issueExcerptBytes))
 		}
 		return out, nil
 	})
@@ -296,7 +297,7 @@ func updateIssue() toolkit.Tool {
 		if _, err := d.GitHub.Do(ctx, req, &is); err != nil {
 			return Issue{}, toolkit.Op(what, err)
 		}
-		return issueFrom(&is, noBody), nil
+		return issueFrom(d, &is, noBody), nil
 	})
 }
 
@@ -409,7 +410,7 @@ func listIssueComments() toolkit.Tool {
 		if err != nil {
 			return IssueCommentList{}, toolkit.Op(what, err)
 		}
-		out := IssueCommentList{Comments: commentsFrom(cs, wholeBody), NextPage: nextPage(resp)}
+		out := IssueCommentList{Comments: commentsFrom(d, cs, wholeBody), NextPage: nextPage(resp)}
 		if out.Comments == nil {
 			out.Comments = []IssueComment{}
 		}
@@ -463,21 +464,25 @@ func searchIssues() toolkit.Tool {
 		if err != nil {
 			return IssueSearchResult{}, toolkit.Op(what, err)
 		}
-		out := IssueSearchResult{
-			TotalCount: res.GetTotal(),
-			Incomplete: res.GetIncompleteResults(),
-			Issues:     make([]Issue, 0, len(res.Issues)),
-			NextPage:   nextPage(resp),
-		}
-		for _, is := range res.Issues {
+		// --repos: OR and parentheses can widen a scoped query, and an
+		// owner given alone is scoped by --repos instead (see query);
+		// when anything is dropped, counts and paging say nothing more.
+		kept, counts := allowlist.ScopeSearch(d.Repos, res.Issues, func(is *gh.Issue) bool {
 			if !d.Repos.AllowedRepoURL(is.GetRepositoryURL()) {
-				continue // --repos: OR and parentheses can widen a scoped query
+				return false
 			}
-			i := issueFrom(is, issueExcerptBytes)
+			owner, _, _ := strings.Cut(repoOfIssue(is), "/")
+			return !(ownerErr != nil && in.Repo == "" && in.Owner != "" && !strings.EqualFold(owner, in.Owner))
+		}, allowlist.SearchCounts{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), NextPage: nextPage(resp)})
+		out := IssueSearchResult{
+			TotalCount: counts.TotalCount,
+			Incomplete: counts.Incomplete,
+			Issues:     make([]Issue, 0, len(kept)),
+			NextPage:   counts.NextPage,
+		}
+		for _, is := range kept {
+			i := issueFrom(d, is, issueExcerptBytes)
 			i.Repo = repoOfIssue(is)
-			if owner, _, _ := strings.Cut(i.Repo, "/"); ownerErr != nil && in.Repo == "" && in.Owner != "" && !strings.EqualFold(owner, in.Owner) {
-				continue // owner given alone, scoped by --repos instead (see query)
-			}
 			out.Issues = append(out.Issues, i)
 		}
 		return out, nil
@@ -524,7 +529,7 @@ func hasTypeQualifier(q string) bool {
 
 // issueFrom converts GitHub's issue to ours. maxBody is noBody, wholeBody
 // or the most bytes of body to keep.
-func issueFrom(is *gh.Issue, maxBody int) Issue {
+func issueFrom(d toolkit.Deps, is *gh.Issue, maxBody int) Issue {
 	out := Issue{
 		Number:       is.GetNumber(),
 		Title:        untrusted(is.GetTitle()),
@@ -549,9 +554,9 @@ func issueFrom(is *gh.Issue, maxBody int) Issue {
 	switch {
 	case maxBody == noBody:
 	case maxBody == wholeBody:
-		out.Body = untrusted(is.GetBody())
+		out.Body = untrusted(d.RawText(is.GetBody()))
 	default:
-		body, cut := toolkit.CapText(is.GetBody(), maxBody)
+		body, cut := d.CapText(is.GetBody(), maxBody)
 		out.Body, out.BodyTruncated = untrusted(body), cut
 	}
 	return out
@@ -559,13 +564,13 @@ func issueFrom(is *gh.Issue, maxBody int) Issue {
 
 // commentsFrom converts comments, cutting each body to maxBody bytes
 // unless maxBody is wholeBody.
-func commentsFrom(cs []*gh.IssueComment, maxBody int) []IssueComment {
+func commentsFrom(d toolkit.Deps, cs []*gh.IssueComment, maxBody int) []IssueComment {
 	if len(cs) == 0 {
 		return nil
 	}
 	out := make([]IssueComment, 0, len(cs))
 	for _, c := range cs {
-		body, cut := c.GetBody(), false
+		body, cut := d.RawText(c.GetBody()), false
 		if maxBody != wholeBody {
 			body, cut = toolkit.CapText(body, maxBody)
 		}

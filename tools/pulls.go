@@ -325,6 +325,7 @@ func getPullRequestFiles() toolkit.Tool {
 			return PullRequestFiles{}, toolkit.Op(what, err)
 		}
 		f, patch, ok := fileDiff(raw, in.Path)
+		patch = d.RawText(patch) // before the offset: it counts in redacted text, as next_offset does
 		if !ok {
 			return PullRequestFiles{}, toolkit.Op(what, fmt.Errorf("%s is not among the files this pull request changes; list them by calling without path", in.Path))
 		}
@@ -361,7 +362,7 @@ func listPullFiles(ctx context.Context, d toolkit.Deps, in PullRequestFilesArgs)
 			Additions:    f.GetAdditions(),
 			Deletions:    f.GetDeletions(),
 		}
-		patch, cut := capLines(f.GetPatch(), patchCap)
+		patch, cut := capLines(d.RawText(f.GetPatch()), patchCap)
 		pf.Patch = code(patch)
 		switch {
 		case cut:
@@ -429,7 +430,7 @@ func listPullRequestReviews() toolkit.Tool {
 			}
 			out := ReviewList{Comments: make([]ReviewComment, 0, len(cs)), NextPage: nextPage(resp)}
 			for _, c := range cs {
-				body, cut := toolkit.CapText(c.GetBody(), bodyCap)
+				body, cut := d.CapText(c.GetBody(), bodyCap)
 				out.Comments = append(out.Comments, ReviewComment{
 					ID:        c.GetID(),
 					ReviewID:  c.GetPullRequestReviewID(),
@@ -453,7 +454,7 @@ func listPullRequestReviews() toolkit.Tool {
 		}
 		out := ReviewList{Reviews: make([]Review, 0, len(rs)), NextPage: nextPage(resp)}
 		for _, r := range rs {
-			body, cut := toolkit.CapText(r.GetBody(), bodyCap)
+			body, cut := d.CapText(r.GetBody(), bodyCap)
 			out.Reviews = append(out.Reviews, Review{
 				ID:          r.GetID(),
 				Author:      login(r.GetUser()),
@@ -958,7 +959,8 @@ func splitDiff(diff string) []string {
 	}
 }
 
-// capLines is capText that prefers to cut at the end of a line, so that a
+// capLines cuts text already redacted (Deps.RawText) like toolkit.CapText,
+// but prefers to cut at the end of a line, so that a
 // cut patch ends with whole lines when it can.
 func capLines(s string, max int) (string, bool) {
 	out, cut := toolkit.CapText(s, max)

@@ -337,25 +337,29 @@ func getFileContents() toolkit.Tool {
 		if err != nil {
 			return FileContents{}, toolkit.Op(what, err)
 		}
-		return out, toolkit.Op(what, readFrom(&out, data, in.Offset))
+		return out, toolkit.Op(what, readFrom(d, &out, data, in.Offset))
 	})
 }
 
 // readFrom fills a file result with up to fileCap bytes of data from
 // offset, or marks it binary.
-func readFrom(out *FileContents, data []byte, offset int) error {
+func readFrom(d toolkit.Deps, out *FileContents, data []byte, offset int) error {
 	out.Size = len(data)
 	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
 		out.Binary = true
 		return nil
 	}
-	if offset > len(data) {
-		return &toolkit.ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d, past the end of the file (%d bytes)", offset, len(data))}
+	// Secrets are masked before the offset applies (offsets count in the
+	// redacted text, as next_offset does): an offset inside a token must
+	// not reveal the token's tail.
+	clean := d.RawText(string(data))
+	if offset > len(clean) {
+		return &toolkit.ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d, past the end of the file (%d bytes)", offset, len(clean))}
 	}
-	for offset < len(data) && !utf8.RuneStart(data[offset]) {
+	for offset < len(clean) && !utf8.RuneStart(clean[offset]) {
 		offset++ // never start inside a character
 	}
-	text, cut := toolkit.CapText(string(data[offset:]), fileCap)
+	text, cut := toolkit.CapText(clean[offset:], fileCap)
 	out.Content = code(text)
 	out.Truncated = cut
 	if cut {
@@ -434,7 +438,7 @@ func listCommits() toolkit.Tool {
 		}
 		out := CommitList{Commits: []CommitItem{}, NextPage: nextPage(resp)}
 		for _, c := range cs {
-			first, _, _ := strings.Cut(c.GetCommit().GetMessage(), "\n")
+			first, _, _ := strings.Cut(d.RawText(c.GetCommit().GetMessage()), "\n")
 			first, _ = toolkit.CapText(first, firstLineCap)
 			login, name := commitAuthor(c)
 			out.Commits = append(out.Commits, CommitItem{
@@ -506,7 +510,7 @@ func getCommit() toolkit.Tool {
 		if err != nil {
 			return CommitDetails{}, toolkit.Op(what, err)
 		}
-		msg, cut := toolkit.CapText(c.GetCommit().GetMessage(), commitMessageCap)
+		msg, cut := d.CapText(c.GetCommit().GetMessage(), commitMessageCap)
 		login, name := commitAuthor(c)
 		out := CommitDetails{
 			SHA:              c.GetSHA(),
@@ -533,7 +537,7 @@ func getCommit() toolkit.Tool {
 				Additions:        f.GetAdditions(),
 				Deletions:        f.GetDeletions(),
 			}
-			patch, cut := toolkit.CapText(f.GetPatch(), min(commitPatchCap, budget))
+			patch, cut := d.CapText(f.GetPatch(), min(commitPatchCap, budget))
 			budget -= len(patch)
 			cf.Patch, cf.Truncated = code(patch), cut
 			out.Files = append(out.Files, cf)
@@ -692,8 +696,8 @@ type Asset struct {
 }
 
 // release converts a GitHub release, cutting its body to limit bytes.
-func release(r *gh.RepositoryRelease, limit int) Release {
-	body, cut := toolkit.CapText(r.GetBody(), limit)
+func release(d toolkit.Deps, r *gh.RepositoryRelease, limit int) Release {
+	body, cut := d.CapText(r.GetBody(), limit)
 	out := Release{
 		Tag:         r.GetTagName(),
 		Name:        untrusted(r.GetName()),
@@ -737,7 +741,7 @@ func listReleases() toolkit.Tool {
 		}
 		out := ReleaseList{Releases: []Release{}, NextPage: nextPage(resp)}
 		for _, r := range rs {
-			out.Releases = append(out.Releases, release(r, releaseListCap))
+			out.Releases = append(out.Releases, release(d, r, releaseListCap))
 		}
 		return out, nil
 	})
@@ -777,6 +781,6 @@ func getLatestRelease() toolkit.Tool {
 		if err != nil {
 			return Release{}, toolkit.Op(what, err)
 		}
-		return release(r, releaseBodyCap), nil
+		return release(d, r, releaseBodyCap), nil
 	})
 }

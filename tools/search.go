@@ -7,6 +7,7 @@ import (
 
 	gh "github.com/google/go-github/v62/github"
 
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
@@ -64,14 +65,16 @@ func searchCode() toolkit.Tool {
 		if err != nil {
 			return CodeSearchResult{}, toolkit.Op(what, err)
 		}
-		out := CodeSearchResult{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), Items: []CodeHit{}, NextPage: nextPage(resp)}
-		for _, c := range res.CodeResults {
-			if !d.Repos.AllowedFullName(c.GetRepository().GetFullName()) {
-				continue // --repos: OR and parentheses can widen a scoped query
-			}
+		// --repos: OR and parentheses can widen a scoped query; when
+		// anything is dropped, counts and paging say nothing more.
+		items, counts := allowlist.ScopeSearch(d.Repos, res.CodeResults,
+			func(c *gh.CodeResult) bool { return d.Repos.AllowedFullName(c.GetRepository().GetFullName()) },
+			allowlist.SearchCounts{TotalCount: res.GetTotal(), Incomplete: res.GetIncompleteResults(), NextPage: nextPage(resp)})
+		out := CodeSearchResult{TotalCount: counts.TotalCount, Incomplete: counts.Incomplete, Items: []CodeHit{}, NextPage: counts.NextPage}
+		for _, c := range items {
 			hit := CodeHit{Repo: c.GetRepository().GetFullName(), Path: c.GetPath(), SHA: c.GetSHA(), HTMLURL: c.GetHTMLURL()}
 			for _, m := range c.TextMatches {
-				frag, _ := toolkit.CapText(m.GetFragment(), fragmentCap)
+				frag, _ := d.CapText(m.GetFragment(), fragmentCap)
 				hit.Matches = append(hit.Matches, untrusted(frag))
 			}
 			out.Items = append(out.Items, hit)

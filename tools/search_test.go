@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
@@ -51,5 +52,24 @@ func TestSearchCodeErrors(t *testing.T) {
 			}
 			wantError(t, call(t, f.deps(testToken), "search_code", tt.args), tt.want...)
 		})
+	}
+}
+
+// When --repos drops a search hit (OR widened the query), the counts,
+// the timeout flag and the paging say nothing about other repositories.
+func TestSearchCodeFilteredRevealsNoCounts(t *testing.T) {
+	f := newFakeGitHub(t)
+	s := f.on("GET", "/search/code", 200, `{"total_count":5000,"incomplete_results":true,"items":[
+		{"name":"a.go","path":"a.go","sha":"aa","html_url":"https://github.com/octo/hello/blob/x/a.go","repository":{"full_name":"octo/hello"}},
+		{"name":"s.go","path":"s.go","sha":"bb","html_url":"https://github.com/octo/secret/blob/x/s.go","repository":{"full_name":"octo/secret"}}]}`, nil)
+	s.header = nextLink("/search/code", 2)
+	d := f.deps(testToken)
+	var err error
+	if d.Repos, err = allowlist.Parse("octo/hello"); err != nil {
+		t.Fatal(err)
+	}
+	got := decodeResult[CodeSearchResult](t, call(t, d, "search_code", `{"q":"x"}`))
+	if got.TotalCount != 1 || got.Incomplete || got.NextPage != 0 || len(got.Items) != 1 || got.Items[0].Repo != "octo/hello" {
+		t.Errorf("result %+v, want octo/hello's hit alone, total 1, complete, no next page", got)
 	}
 }

@@ -126,7 +126,8 @@ func (f *fakeGitHub) deps(token string) toolkit.Deps {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	return toolkit.Deps{GitHub: client, GraphQL: github.NewGraphQL(client, limiter), Redact: redact.New(token).String}
+	r := redact.New(token)
+	return toolkit.Deps{GitHub: client, GraphQL: github.NewGraphQL(client, limiter), Redact: r.String, RedactText: r.Text}
 }
 
 // call runs the named tool with args (a JSON object).

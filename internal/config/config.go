@@ -53,6 +53,9 @@ type Config struct {
 	Drain time.Duration
 	// MaxResponseBytes caps one answer read from GitHub.
 	MaxResponseBytes int64
+	// FlowGuard is --flow-guard: after a session read a private repository,
+	// a write to a public one needs the user's agreement (internal/flowguard).
+	FlowGuard bool
 }
 
 // ErrHelp and ErrVersion ask the caller to print the usage or the version
@@ -107,6 +110,19 @@ func settings() []setting {
 					c.ContentFilter = true
 				case "off":
 					c.ContentFilter = false
+				default:
+					return errors.New("want on or off")
+				}
+				return nil
+			}},
+		{flag: "flow-guard", env: "GHMCP_FLOW_GUARD", def: "on",
+			help: "on: once a session has read a private repository, a write to a public one is sent only if the user agrees (asked through the host where it supports elicitation, else refused); off: no such check",
+			parse: func(c *Config, v string) error {
+				switch strings.ToLower(v) {
+				case "on":
+					c.FlowGuard = true
+				case "off":
+					c.FlowGuard = false
 				default:
 					return errors.New("want on or off")
 				}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -31,6 +32,11 @@ type session struct {
 
 	nextID  atomic.Int64
 	waiting sync.Map // request id (string) → chan clientAnswer
+	// early holds answers that came before their request was sent: a
+	// client that pipes its input (a transcript) may answer the request
+	// it knows will come; at most maxEarly, for ids not yet used.
+	earlyMu sync.Mutex
+	early   map[string]clientAnswer
 }
 
 // clientAnswer is the client's response to a request of the server's.
@@ -149,6 +155,12 @@ func (s *session) RequestElicitation(ctx context.Context, req mcp.ElicitationReq
 func (s *session) request(ctx context.Context, method string, params any) (json.RawMessage, error) {
 	id := "ghmcp-" + strconv.FormatInt(s.nextID.Add(1), 10)
 	ch := make(chan clientAnswer, 1)
+	s.earlyMu.Lock()
+	if a, ok := s.early[id]; ok {
+		delete(s.early, id)
+		ch <- a
+	}
+	s.earlyMu.Unlock()
 	s.waiting.Store(id, ch)
 	defer s.waiting.Delete(id)
 	msg := struct {
@@ -180,7 +192,7 @@ func (s *session) answer(id json.RawMessage, result json.RawMessage, errDetails 
 	}
 	v, ok := s.waiting.Load(key)
 	if !ok {
-		return false
+		return s.keepEarly(key, clientAnswer{result: result, err: errDetails})
 	}
 	select {
 	case v.(chan clientAnswer) <- clientAnswer{result: result, err: errDetails}:
@@ -194,4 +206,26 @@ func (s *session) IsSubscribedToResource(uri string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Contains(s.subscriptions, uri)
+}
+
+// maxEarly bounds the answers kept for requests not yet sent.
+const maxEarly = 8
+
+// keepEarly keeps an answer to a request this session has not sent yet
+// (an id "ghmcp-N" past the last one used), for request to find.
+func (s *session) keepEarly(key string, a clientAnswer) bool {
+	n, err := strconv.ParseInt(strings.TrimPrefix(key, "ghmcp-"), 10, 64)
+	if err != nil || !strings.HasPrefix(key, "ghmcp-") || n <= s.nextID.Load() {
+		return false
+	}
+	s.earlyMu.Lock()
+	defer s.earlyMu.Unlock()
+	if s.early == nil {
+		s.early = map[string]clientAnswer{}
+	}
+	if len(s.early) >= maxEarly {
+		return false
+	}
+	s.early[key] = a
+	return true
 }

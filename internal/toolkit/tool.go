@@ -27,6 +27,7 @@ import (
 
 	"github.com/ghmcp/ghmcp/github"
 	"github.com/ghmcp/ghmcp/internal/allowlist"
+	"github.com/ghmcp/ghmcp/internal/flowguard"
 )
 
 // Deps are what the tools need. Every tool uses the same GitHub client, so
@@ -41,7 +42,13 @@ type Deps struct {
 	GraphQL *github.GraphQL
 	Logger  *slog.Logger
 	// Redact removes secrets from text a tool returns; nil means identity.
+	// The framework applies it to every result, error and log line.
 	Redact func(string) string
+	// RedactText removes secrets from raw text from GitHub before it is
+	// cut (redact.Redactor.Text: whole secrets and the pieces of one at
+	// the text's edges); nil falls back to Redact. Handlers reach it
+	// through Deps.RawText and Deps.CapText, never directly.
+	RedactText func(string) string
 	// Repos is the --repos allow-list; nil allows every repository.
 	// Every tool enforces it for arguments naming a repository; search
 	// tools scope their query with Repos.ScopeQuery and drop results
@@ -54,6 +61,11 @@ type Deps struct {
 	// Permissions records what GitHub says about the token's scopes and
 	// permissions (nil: nothing recorded). get_me reports Permissions.Report().
 	Permissions *github.Permissions
+	// Flow is the cross-repository flow guard (nil: --flow-guard=off).
+	// The framework tells it what a read returned (Guard.Read) and asks it
+	// before every write (Guard.CheckWrite), for the repository the
+	// arguments name; tools do nothing.
+	Flow *flowguard.Guard
 }
 
 // GraphQLClient returns d.GraphQL, or a client on d.GitHub's transport.
@@ -70,6 +82,28 @@ func (d Deps) redact(s string) string {
 		return s
 	}
 	return d.Redact(s)
+}
+
+// RawText returns raw text from GitHub (a body, a file, a patch, a log)
+// with every secret masked, and the pieces of a secret at its edges: call
+// it before the text is capped, paged, excerpted or read from an offset,
+// so that no cut falls inside a secret; offsets then count in its result.
+// CapText does it for the common case.
+func (d Deps) RawText(s string) string {
+	switch {
+	case d.RedactText != nil:
+		return d.RedactText(s)
+	case d.Redact != nil:
+		return d.Redact(s)
+	}
+	return s
+}
+
+// CapText redacts raw text from GitHub (RawText) and then cuts it to at
+// most max bytes (toolkit.CapText). Tools cut GitHub text only through it
+// or after RawText; TestNoCutBeforeRedaction in package tools checks that.
+func (d Deps) CapText(s string, max int) (string, bool) {
+	return CapText(d.RawText(s), max)
 }
 
 // Kind says how a tool touches GitHub; it sets the tool's annotations.
@@ -135,6 +169,8 @@ type Tool struct {
 	bind func(Deps) server.ToolHandlerFunc
 	// args is the input struct type, for tests that build arguments.
 	args reflect.Type
+	// result is the output type, for tests that walk results.
+	result reflect.Type
 }
 
 // ReadOnly reports whether the tool leaves GitHub unchanged.
@@ -145,6 +181,9 @@ func (t Tool) Name() string { return t.Def.Name }
 
 // Args is the tool's input struct type.
 func (t Tool) Args() reflect.Type { return t.args }
+
+// Result is the tool's output type.
+func (t Tool) Result() reflect.Type { return t.result }
 
 // Bind gives the tool its dependencies: the result is what mcp-go serves.
 func (t Tool) Bind(d Deps) server.ServerTool {
@@ -162,8 +201,8 @@ func Bind(d Deps, ts []Tool) []server.ServerTool {
 
 // New builds a Tool whose schemas derive from In and Out and whose handler
 // decodes and validates the arguments before h runs, checks a repository
-// they name against Deps.Repos, explains h's errors, filters Untrusted
-// text in the result and redacts secrets. Every tool passes through here,
+// they name against Deps.Repos, explains h's errors, filters every
+// string of the result (see safe.go) and redacts secrets. Every tool passes through here,
 // so the rules hold for all of them. A tag error panics: tags are fixed at
 // compile time and the catalogue's tests build every tool.
 func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
@@ -200,8 +239,16 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 			if err := decodeArgs(req.GetRawArguments(), &args); err != nil {
 				return mcp.NewToolResultError(d.redact(err.Error())), nil
 			}
-			if owner, repo, ok := scope.of(&args); ok {
+			owner, repo, named := scope.of(&args)
+			if named {
 				if err := d.Repos.Check(owner, repo); err != nil {
+					return mcp.NewToolResultError(d.redact(err.Error())), nil
+				}
+			}
+			if s.Kind != Read && named {
+				// The toxic agent flow: private content read earlier in
+				// this session must not leave through a public write.
+				if err := d.Flow.CheckWrite(ctx, s.Name, owner, repo); err != nil {
 					return mcp.NewToolResultError(d.redact(err.Error())), nil
 				}
 			}
@@ -215,8 +262,11 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 				}
 				return mcp.NewToolResultError(d.redact(msg)), nil
 			}
+			if s.Kind == Read && named {
+				d.Flow.Read(ctx, owner, repo)
+			}
 			if !d.UnfilteredContent {
-				filterResult(&out)
+				FilterResult(&out)
 			}
 			text, err := json.Marshal(out)
 			if err != nil {
@@ -229,7 +279,7 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 			return mcp.NewToolResultStructured(out, string(text)), nil
 		}
 	}
-	return Tool{Def: def, Toolset: s.Toolset, Kind: s.Kind, bind: bind, args: reflect.TypeFor[In]()}
+	return Tool{Def: def, Toolset: s.Toolset, Kind: s.Kind, bind: bind, args: reflect.TypeFor[In](), result: reflect.TypeFor[Out]()}
 }
 
 // repoFields locates the arguments that name a repository: the first
