@@ -304,7 +304,7 @@ func listSubIssues() toolkit.Tool {
 		}
 		out := IssueList{Issues: make([]Issue, 0, len(issues)), NextPage: nextPage(resp)}
 		for _, is := range issues {
-			i := issueFrom(is, noBody)
+			i := issueFrom(d, is, noBody)
 			if r := repoOfIssue(is); !strings.EqualFold(r, in.RepoArgs.String()) {
 				i.Repo = r // a sub-issue of another repository of the owner
 			}

@@ -80,7 +80,7 @@ func searchCommits() toolkit.Tool {
 				continue // --repos: OR and parentheses can widen a scoped query
 			}
 			first, _, _ := strings.Cut(c.GetCommit().GetMessage(), "\n")
-			first, _ = toolkit.CapText(first, firstLineCap)
+			first, _ = d.CapText(first, firstLineCap)
 			hit := CommitHit{Repo: repo, SHA: c.GetSHA(), Message: code(first), Author: c.GetAuthor().GetLogin()}
 			if hit.Author == "" {
 				hit.AuthorName = untrusted(c.GetCommit().GetAuthor().GetName())

@@ -162,7 +162,7 @@ type DependabotAlertList struct {
 	NextPage int               `json:"next_page,omitempty"`
 }
 
-func dependabotAlert(a *gh.DependabotAlert, details bool) DependabotAlert {
+func dependabotAlert(d toolkit.Deps, a *gh.DependabotAlert, details bool) DependabotAlert {
 	adv, vuln := a.GetSecurityAdvisory(), a.GetSecurityVulnerability()
 	out := DependabotAlert{
 		Number: a.GetNumber(), State: a.GetState(), Severity: adv.GetSeverity(),
@@ -173,7 +173,7 @@ func dependabotAlert(a *gh.DependabotAlert, details bool) DependabotAlert {
 		CreatedAt: ts(a.CreatedAt), HTMLURL: a.GetHTMLURL(),
 	}
 	if details {
-		desc, cut := toolkit.CapText(adv.GetDescription(), advisoryCap)
+		desc, cut := d.CapText(adv.GetDescription(), advisoryCap) // redacted before the cut
 		out.Description, out.Truncated = untrusted(desc), cut
 		out.DismissedReason = a.GetDismissedReason()
 		out.DismissedComment = untrusted(a.GetDismissedComment())
@@ -210,7 +210,7 @@ func listDependabotAlerts() toolkit.Tool {
 		}
 		out := DependabotAlertList{Alerts: []DependabotAlert{}, NextPage: nextPage(resp)}
 		for _, a := range as {
-			out.Alerts = append(out.Alerts, dependabotAlert(a, false))
+			out.Alerts = append(out.Alerts, dependabotAlert(d, a, false))
 		}
 		return out, nil
 	})
@@ -230,7 +230,7 @@ func getDependabotAlert() toolkit.Tool {
 		if err != nil {
 			return DependabotAlert{}, toolkit.Op(what, err)
 		}
-		return dependabotAlert(a, true), nil
+		return dependabotAlert(d, a, true), nil
 	})
 }
 
