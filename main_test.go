@@ -106,7 +106,7 @@ func TestConfigErrors(t *testing.T) {
 		{name: "bad number from the environment", env: map[string]string{"GHMCP_CACHE_ENTRIES": "many"}, code: 2, wantErr: `invalid GHMCP_CACHE_ENTRIES "many": want a whole number`},
 		{name: "stray argument", args: []string{"serve"}, code: 2, wantErr: `unexpected argument "serve"`},
 		{name: "concurrency out of range", args: []string{"--max-concurrent", "500"}, code: 2, wantErr: `invalid --max-concurrent "500": want a number from 1 to 100`},
-		{name: "unknown toolset", args: []string{"--toolsets", "repos,wiki"}, code: 2, wantErr: `ghmcp: unknown toolset "wiki" in --toolsets; known toolsets: context, repos, issues, pull_requests, actions, collaborators, search, or all (see ghmcp --help)`},
+		{name: "unknown toolset", args: []string{"--toolsets", "repos,wiki"}, code: 2, wantErr: `ghmcp: unknown toolset "wiki" in --toolsets; known toolsets: context, repos, issues, pull_requests, actions, collaborators, search, sub_issues, repo_admin, notifications, security, or all (see ghmcp --help)`},
 		{name: "unknown toolset from the environment", env: map[string]string{"GHMCP_TOOLSETS": "admin"}, code: 2, wantErr: `unknown toolset "admin"`},
 		{name: "unknown tool", args: []string{"--tools", "get_repository_details,rm_rf"}, code: 2, wantErr: `ghmcp: unknown tool "rm_rf" in --tools; known tools: `},
 		{name: "write tool in read-only mode", args: []string{"--read-only", "--tools", "create_issue"}, code: 2, wantErr: `--tools names create_issue, which changes GitHub, but --read-only is set`},

@@ -183,18 +183,18 @@ func (g *Guard) CheckWrite(ctx context.Context, tool, owner, repo string) error 
 	if g == nil || owner == "" {
 		return nil
 	}
-	// The target's visibility is settled first (cached after one lookup),
-	// so that a read answered meanwhile in this session counts.
+	// A session that has seen nothing private writes freely: no lookup,
+	// so the guard costs an untainted session no GitHub budget.
+	from, tainted := g.Tainted(ctx)
+	if !tainted {
+		return nil
+	}
 	target := owner
 	if repo != "" {
 		target = owner + "/" + repo
 		if p, err := g.visibility(ctx, owner, repo); err == nil && p {
 			return nil
 		}
-	}
-	from, tainted := g.Tainted(ctx)
-	if !tainted {
-		return nil
 	}
 	blocked := &BlockedError{Tool: tool, Target: target, From: from}
 	srv := server.ServerFromContext(ctx)
@@ -300,15 +300,22 @@ func (s *sniffer) Read(p []byte) (int, error) {
 func (s *sniffer) learn() {
 	compact := bytes.ReplaceAll(s.whole, []byte(" "), nil)
 	switch {
-	case bytes.Contains(compact, []byte(`"private":true`)):
+	case bytes.Contains(compact, []byte(`"private":true`)), bytes.Contains(compact, []byte(`"visibility":"private"`)), bytes.Contains(compact, []byte(`"visibility":"internal"`)):
 		s.g.Learn(s.owner, s.repo, true)
-	case bytes.Contains(compact, []byte(`"private":false`)):
+	case bytes.Contains(compact, []byte(`"private":false`)), bytes.Contains(compact, []byte(`"visibility":"public"`)):
 		s.g.Learn(s.owner, s.repo, false)
 	}
 	s.owner = ""
 }
 
-func (s *sniffer) Close() error { return s.body.Close() }
+// Close learns from what was read even when the reader stopped at the
+// end of the JSON value without reading to EOF (a JSON decoder does).
+func (s *sniffer) Close() error {
+	if s.owner != "" && len(s.whole) > 0 {
+		s.learn()
+	}
+	return s.body.Close()
+}
 
 // SetLookup gives the guard its lookup, for a guard made before the
 // client it looks through (the guard's Transport is part of that client).
