@@ -2,6 +2,8 @@ package httpserver
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -9,6 +11,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // guard refuses, before anything else reads a request to /mcp, what a
@@ -24,6 +30,9 @@ type guard struct {
 	hosts            []string // lower-case, without port
 	origins          []string // lower-case scheme://host[:port]
 	maxBody          int64
+	// streams, if set, tracks the subscriptions/listen requests, which
+	// last until the client goes: Serve ends them when it stops.
+	streams *streams
 }
 
 func newGuard(listen string, hosts, origins []string, maxBody int64) guard {
@@ -62,9 +71,75 @@ func (g guard) wrap(next http.Handler) http.Handler {
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
+			if g.streams != nil {
+				if isListen(body) {
+					ctx, done := g.streams.add(r.Context())
+					defer done()
+					r = r.WithContext(ctx)
+				} else {
+					g.streams.calls.Add(1)
+					defer g.streams.calls.Add(-1)
+				}
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isListen reports whether a body is a subscriptions/listen request.
+func isListen(body []byte) bool {
+	if !bytes.Contains(body, []byte(string(mcp.MethodSubscriptionsListen))) {
+		return false
+	}
+	var m struct {
+		Method mcp.MCPMethod `json:"method"`
+	}
+	return json.Unmarshal(body, &m) == nil && m.Method == mcp.MethodSubscriptionsListen
+}
+
+// streams are the long-lived requests in progress, ended by stop, and
+// the count of other requests (calls) in progress.
+type streams struct {
+	calls atomic.Int64
+
+	mu      sync.Mutex
+	next    int
+	cancels map[int]context.CancelFunc
+	stopped bool
+}
+
+// add returns ctx made cancellable by stop, and done to call when the
+// request ends.
+func (s *streams) add(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		cancel()
+		return ctx, func() {}
+	}
+	if s.cancels == nil {
+		s.cancels = map[int]context.CancelFunc{}
+	}
+	id := s.next
+	s.next++
+	s.cancels[id] = cancel
+	return ctx, func() {
+		s.mu.Lock()
+		delete(s.cancels, id)
+		s.mu.Unlock()
+		cancel()
+	}
+}
+
+// stop ends every stream, and any that starts later at once.
+func (s *streams) stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopped = true
+	for _, c := range s.cancels {
+		c()
+	}
 }
 
 func (g guard) hostAllowed(host string) bool {

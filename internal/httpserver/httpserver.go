@@ -80,7 +80,9 @@ type Server struct {
 	mux   *http.ServeMux
 	guard guard
 	ids   *identities
-	log   *slog.Logger
+	// streams are the subscriptions/listen requests open now.
+	streams *streams
+	log     *slog.Logger
 }
 
 // New returns the service.
@@ -95,12 +97,14 @@ func New(opts Options) *Server {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		opts:  opts,
-		mux:   http.NewServeMux(),
-		guard: newGuard(opts.Listen, opts.AllowedHosts, opts.AllowedOrigins, opts.MaxBody),
-		ids:   newIdentities(opts),
-		log:   opts.Logger,
+		opts:    opts,
+		mux:     http.NewServeMux(),
+		guard:   newGuard(opts.Listen, opts.AllowedHosts, opts.AllowedOrigins, opts.MaxBody),
+		ids:     newIdentities(opts),
+		log:     opts.Logger,
+		streams: &streams{},
 	}
+	s.guard.streams = s.streams
 	s.mux.Handle("/mcp", s.guard.wrap(http.HandlerFunc(s.ids.serve)))
 	for path, h := range map[string]http.Handler{"/metrics": opts.Metrics, "/healthz": opts.Live, "/readyz": opts.Ready} {
 		if h != nil {

@@ -53,9 +53,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, opts ServeOptions) 
 	defer cancel()
 	shut := make(chan error, 1)
 	go func() { shut <- hs.Shutdown(drainCtx) }()
-	// Listening streams (GET) never go idle: end them, so that Shutdown
-	// waits for calls only.
+	// Listening streams (GET, and subscriptions/listen at 2026-07-28)
+	// never go idle: end them once the calls are answered (a client may
+	// count a call lost with its stream), so that Shutdown can finish.
+	tick := time.NewTicker(10 * time.Millisecond)
+	for s.streams.calls.Load() > 0 && drainCtx.Err() == nil {
+		<-tick.C
+	}
+	tick.Stop()
 	s.ids.each(func(sv *served) { sv.http.CloseSessions(drainCtx) })
+	s.streams.stop()
 	if err := <-shut; err != nil {
 		s.log.Warn("calls still in flight at the end of the drain were cut", "bound", opts.Drain)
 		hs.Close()
