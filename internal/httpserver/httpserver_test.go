@@ -52,6 +52,7 @@ func backendFor(t testing.TB, api string) httpserver.Factory {
 // service is the HTTP service in front of a demo fake GitHub.
 type service struct {
 	gh  *fakegithub.Server
+	api string // the fake's URL
 	srv *httpserver.Server
 	url string
 }
@@ -73,7 +74,14 @@ func setup(t testing.TB, opts httpserver.Options) *service {
 	srv.Handle("/webhook", wh)
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &service{gh: gh, srv: srv, url: ts.URL}
+	return &service{gh: gh, api: api, srv: srv, url: ts.URL}
+}
+
+// newTS serves h on a loopback httptest server and returns its URL.
+func newTS(t testing.TB, h http.Handler) string {
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts.URL
 }
 
 // bearerTransport adds Authorization: Bearer token to every request.
