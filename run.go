@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"time"
@@ -44,6 +45,8 @@ const (
 //
 //	config → logger (stderr or file, redacted, teed to the host) → rate-limit store (memory or Redis)
 //	       → GitHub client (one, shared) → MCP server (tools, resources, prompts) → stdio transport
+//
+// With --listen, serveHTTP takes over after the logger (http.go).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	cfg, err := config.Parse(args, getenv)
 	switch {
@@ -73,7 +76,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	redactor := redact.New(cfg.Token)
 	hostLog := mcpserver.NewHostLog()
 	// Records reach stderr at --log-level and the host at the level it asks.
-	logger := hostLog.Tee(slog.New(redactor.Handler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))), redactor)
+	logger := hostLog.Tee(slog.New(redactor.Handler(logHandler(cfg, logOut))), redactor)
+
+	if cfg.HTTP.Listen != "" {
+		return serveHTTP(ctx, cfg, redactor, logger, stderr)
+	}
 
 	if cfg.RedisURL != "" && cfg.Token != "" {
 		store, err := redisstore.New(redisstore.Options{URL: cfg.RedisURL, TokenKey: ratelimit.TokenKey(cfg.Token), Logger: logger})
@@ -133,10 +140,25 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // newDeps builds the one GitHub client every tool shares (with its limiter
 // and cache) and the tools' other dependencies.
 func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) (toolkit.Deps, error) {
+	id, err := newIdentity(cfg, redactor, logger, nil)
+	return id.deps, err
+}
+
+// identity is one GitHub identity's client, with its limiter and cache,
+// and the tools' dependencies on it.
+type identity struct {
+	deps    toolkit.Deps
+	limiter *ratelimit.Limiter
+	cache   *ratelimit.Cache
+}
+
+// newIdentity builds the GitHub client of cfg.Token, sending through base
+// (nil: a clone of http.DefaultTransport), and the tools' dependencies.
+func newIdentity(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger, base http.RoundTripper) (identity, error) {
 	catalog := tools.Catalog()
 	named, err := catalog.Select(cfg.Selection)
 	if err != nil {
-		return toolkit.Deps{}, err
+		return identity{}, err
 	}
 	perms := github.NewPermissions(cfg.Token, catalog.Need(named), logger)
 	limiter := ratelimit.New(cfg.Limits, nil, logger)
@@ -154,6 +176,7 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 		UserAgent:   "ghmcp/" + buildVersion(),
 		Limiter:     limiter,
 		Cache:       cache,
+		Base:        base,
 		ReadOnly:    cfg.ReadOnly,
 		Permissions: perms,
 
@@ -161,10 +184,10 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 		Watch:            guard.Transport,
 	})
 	if err != nil {
-		return toolkit.Deps{}, err
+		return identity{}, err
 	}
 	guard.SetLookup(repoVisibility(client))
-	return toolkit.Deps{
+	return identity{limiter: limiter, cache: cache, deps: toolkit.Deps{
 		GitHub:            client,
 		GraphQL:           github.NewGraphQL(client, limiter),
 		Logger:            logger,
@@ -174,7 +197,16 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 		UnfilteredContent: !cfg.ContentFilter,
 		Permissions:       perms,
 		Flow:              guard,
-	}, nil
+	}}, nil
+}
+
+// logHandler is the log format of --log-format, at --log-level.
+func logHandler(cfg config.Config, out io.Writer) slog.Handler {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.NewJSONHandler(out, opts)
+	}
+	return slog.NewTextHandler(out, opts)
 }
 
 // tokenOf is the token as the configuration reads it, for redacting

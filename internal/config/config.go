@@ -6,12 +6,16 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/netip"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,6 +60,40 @@ type Config struct {
 	// FlowGuard is --flow-guard: after a session read a private repository,
 	// a write to a public one needs the user's agreement (internal/flowguard).
 	FlowGuard bool
+	// LogFormat is text or json (--log-format).
+	LogFormat string
+
+	// HTTP is the service mode (--listen and what goes with it); its
+	// Listen is empty for stdio.
+	HTTP HTTP
+	// App is the GitHub App identity; its ID is 0 when none is configured.
+	App App
+}
+
+// HTTP configures the Streamable HTTP service (--listen).
+type HTTP struct {
+	// Listen is the address to serve on; empty means stdio.
+	Listen string
+	// TLSCert and TLSKey are PEM files; both or neither.
+	TLSCert, TLSKey string
+	// BehindProxy says a TLS-terminating proxy is in front, which allows a
+	// non-loopback Listen without TLS.
+	BehindProxy bool
+	// AllowedOrigins and AllowedHosts are accepted besides loopback ones.
+	AllowedOrigins, AllowedHosts []string
+	// Token, if set, is the bearer secret HTTP clients present (read from
+	// --http-token-file); the server's own GitHub identity then serves
+	// them. Unset, each client presents its own GitHub token.
+	Token []byte
+	// WebhookSecret enables POST /webhook.
+	WebhookSecret []byte
+}
+
+// App is a GitHub App installation ghmcp acts as.
+type App struct {
+	ID, InstallationID int64
+	// PrivateKey is the App's PEM key (read from --app-private-key-file).
+	PrivateKey []byte
 }
 
 // ErrHelp and ErrVersion ask the caller to print the usage or the version
@@ -191,6 +229,56 @@ func settings() []setting {
 				c.MaxResponseBytes = n
 				return nil
 			}},
+		{flag: "log-format", env: "GHMCP_LOG_FORMAT", def: "text",
+			help: "text, or json for log shippers",
+			parse: func(c *Config, v string) error {
+				if v != "text" && v != "json" {
+					return errors.New("want text or json")
+				}
+				c.LogFormat = v
+				return nil
+			}},
+		{flag: "listen", env: "GHMCP_LISTEN",
+			help: "serve MCP over Streamable HTTP at http://ADDR/mcp instead of stdio, e.g. 127.0.0.1:8080; a non-loopback address needs --tls-cert and --tls-key, or --behind-proxy",
+			parse: func(c *Config, v string) error {
+				if v != "" {
+					if _, _, err := net.SplitHostPort(v); err != nil {
+						return errors.New("want host:port, e.g. 127.0.0.1:8080")
+					}
+				}
+				c.HTTP.Listen = v
+				return nil
+			}},
+		{flag: "tls-cert", env: "GHMCP_TLS_CERT",
+			help:  "with --listen: serve HTTPS with this PEM certificate (and --tls-key)",
+			parse: func(c *Config, v string) error { c.HTTP.TLSCert = v; return readable(v) }},
+		{flag: "tls-key", env: "GHMCP_TLS_KEY",
+			help:  "with --listen: the PEM private key of --tls-cert",
+			parse: func(c *Config, v string) error { c.HTTP.TLSKey = v; return readable(v) }},
+		{flag: "behind-proxy", env: "GHMCP_BEHIND_PROXY", def: "false", boolean: true,
+			help:  "with --listen: a TLS-terminating proxy is in front, so a non-loopback address may serve plain HTTP: " + boolHelp,
+			parse: boolInto(func(c *Config) *bool { return &c.HTTP.BehindProxy })},
+		{flag: "allowed-origins", env: "GHMCP_ALLOWED_ORIGINS",
+			help:  "with --listen: comma-separated Origin values accepted besides loopback ones (DNS-rebinding protection), e.g. https://app.example.com",
+			parse: func(c *Config, v string) error { c.HTTP.AllowedOrigins = splitNames(v); return nil }},
+		{flag: "allowed-hosts", env: "GHMCP_ALLOWED_HOSTS",
+			help:  "with --listen: comma-separated Host names accepted besides loopback ones and the --listen host, e.g. mcp.example.com",
+			parse: func(c *Config, v string) error { c.HTTP.AllowedHosts = splitNames(v); return nil }},
+		{flag: "http-token-file", env: "GHMCP_HTTP_TOKEN_FILE",
+			help:  "with --listen: HTTP clients present the secret in this file as their bearer token, and ghmcp's own GitHub identity (token or App) serves them; without it each client presents its own GitHub token",
+			parse: func(c *Config, v string) (err error) { c.HTTP.Token, err = readSecret(v); return err }},
+		{flag: "webhook-secret-file", env: "GHMCP_WEBHOOK_SECRET_FILE",
+			help:  "with --listen: serve POST /webhook, verifying deliveries with the secret in this file (or in GHMCP_WEBHOOK_SECRET)",
+			parse: func(c *Config, v string) (err error) { c.HTTP.WebhookSecret, err = readSecret(v); return err }},
+		{flag: "app-id", env: "GHMCP_APP_ID",
+			help:  "act as this GitHub App's installation (with --app-private-key-file and --app-installation-id) instead of a token",
+			parse: int64Into(func(c *Config) *int64 { return &c.App.ID })},
+		{flag: "app-installation-id", env: "GHMCP_APP_INSTALLATION_ID",
+			help:  "the installation of --app-id to act as",
+			parse: int64Into(func(c *Config) *int64 { return &c.App.InstallationID })},
+		{flag: "app-private-key-file", env: "GHMCP_APP_PRIVATE_KEY_FILE",
+			help:  "the PEM private key of --app-id",
+			parse: func(c *Config, v string) (err error) { c.App.PrivateKey, err = readSecret(v); return err }},
 		{flag: "drain-timeout", env: "GHMCP_DRAIN_TIMEOUT", def: "1.5s",
 			help:  "at the end of input, how long calls in flight may still run and answer (raise it for scripts that pipe slow calls)",
 			parse: durationInto(0, func(c *Config) *time.Duration { return &c.Drain })},
@@ -263,12 +351,102 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 			break
 		}
 	}
+	if s := strings.TrimSpace(getenv("GHMCP_WEBHOOK_SECRET")); s != "" && c.HTTP.WebhookSecret == nil {
+		c.HTTP.WebhookSecret = []byte(s)
+	}
+	if err := checkService(c); err != nil {
+		return Config{}, err
+	}
 	return c, nil
+}
+
+// checkService checks the settings that only make sense together.
+func checkService(c Config) error {
+	h, a := c.HTTP, c.App
+	switch {
+	case (h.TLSCert == "") != (h.TLSKey == ""):
+		return errors.New("--tls-cert and --tls-key go together: give both or neither")
+	case (a.ID != 0 || a.InstallationID != 0 || a.PrivateKey != nil) && (a.ID == 0 || a.InstallationID == 0 || a.PrivateKey == nil):
+		return errors.New("--app-id, --app-installation-id and --app-private-key-file go together: give all three or none")
+	case h.Listen == "":
+		return nil
+	case h.TLSCert == "" && !h.BehindProxy && !IsLoopback(h.Listen):
+		return fmt.Errorf("--listen %s is not a loopback address: serving plain HTTP there would send tokens in clear; give --tls-cert and --tls-key, or --behind-proxy if a TLS-terminating proxy is in front", h.Listen)
+	}
+	return nil
+}
+
+// IsLoopback reports whether hostport (or a bare host) names only the
+// loopback interface: localhost, 127.0.0.0/8 or ::1. An empty host (":8080",
+// every interface) is not loopback.
+func IsLoopback(hostport string) bool {
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host = strings.Trim(hostport, "[]")
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// readable checks that a file named by a setting can be read now, so that
+// a wrong path fails at start-up rather than at the first connection.
+func readable(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return errors.New("cannot read it: " + err.Error())
+	}
+	return f.Close()
+}
+
+// readSecret reads a secret from a file, trimmed of surrounding space; an
+// empty path gives nil. The error never quotes the contents.
+func readSecret(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, errors.New("cannot read it: " + err.Error())
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil, errors.New("the file is empty")
+	}
+	return b, nil
+}
+
+func int64Into(field func(*Config) *int64) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return errors.New("want a positive whole number")
+		}
+		*field(c) = n
+		return nil
+	}
 }
 
 // Usage writes the help: every setting with its variable and default.
 func Usage(w io.Writer, version string) {
-	fmt.Fprintf(w, `ghmcp %s: a Model Context Protocol server for GitHub, on stdin/stdout.
+	fmt.Fprintf(w, `ghmcp %s: a Model Context Protocol server for GitHub, on stdin/stdout,
+or over Streamable HTTP at /mcp with --listen.
 
 Usage: ghmcp [flags]
 

@@ -21,6 +21,9 @@ func checkLifecycle(ctx context.Context, id any, message any) error {
 	default:
 		return errors.New("invalid request: an id must be a string or a number")
 	}
+	if ctx.Value(lifecycleByTransport{}) != nil {
+		return nil
+	}
 	raw, ok := message.(json.RawMessage)
 	if !ok {
 		return nil
@@ -53,6 +56,18 @@ func checkLifecycle(ctx context.Context, id any, message any) error {
 		}
 	}
 	return nil
+}
+
+type lifecycleByTransport struct{}
+
+// LifecycleByTransport marks a request whose transport enforces the
+// handshake itself, so that checkLifecycle leaves it alone. mcp-go's
+// Streamable HTTP session reports itself initialized from the start (it
+// is rebuilt for each request), which would refuse every initialize; the
+// transport instead refuses a request whose Mcp-Session-Id no initialize
+// produced (stateful session ids).
+func LifecycleByTransport(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lifecycleByTransport{}, true)
 }
 
 // modern reports whether a request names its protocol version in _meta

@@ -43,6 +43,10 @@ type Options struct {
 	Redactor *redact.Redactor
 	// HostLog, if set, sends log records to the host (see HostLog).
 	HostLog *HostLog
+	// ToolMiddleware, if set, wraps every tool call, outermost (metrics).
+	ToolMiddleware server.ToolHandlerMiddleware
+	// Hooks, if set, adds hooks of the caller's (metrics' session count).
+	Hooks func(*server.Hooks)
 }
 
 // Server is ghmcp's MCP server: mcp-go's, configured, with HandleMessage
@@ -50,6 +54,7 @@ type Options struct {
 type Server struct {
 	*server.MCPServer
 	logger *slog.Logger
+	subs   *subscriptions
 }
 
 // New builds the server.
@@ -69,16 +74,26 @@ func New(opts Options) (*Server, error) {
 	hooks.AddOnRequestInitialization(checkLifecycle)
 	hooks.AddAfterInitialize(capabilitiesForVersion)
 	opts.HostLog.hooks(hooks)
+	subs := newSubscriptions()
+	subs.hooks(hooks)
+	if opts.Hooks != nil {
+		opts.Hooks(hooks)
+	}
+	outer := opts.ToolMiddleware
+	if outer == nil {
+		outer = func(next server.ToolHandlerFunc) server.ToolHandlerFunc { return next }
+	}
 	complete := resources.NewCompleter(opts.Deps)
 	srv := server.NewMCPServer("ghmcp", opts.Version,
 		server.WithToolCapabilities(opts.Dynamic),
 		server.WithLogging(),
-		server.WithResourceCapabilities(false, false),
+		server.WithResourceCapabilities(true, false),
 		server.WithPromptCapabilities(false),
 		server.WithCompletions(),
 		server.WithHooks(hooks),
 		server.WithToolFilter(toolsForVersion),
 		// Middleware runs in the order given, outermost first.
+		server.WithToolHandlerMiddleware(outer),
 		server.WithToolHandlerMiddleware(recoverTools(opts.Redactor, logger)),
 		server.WithToolHandlerMiddleware(loggedCancellation(logger)),
 		server.WithToolHandlerMiddleware(progressTools),
@@ -102,7 +117,7 @@ func New(opts Options) (*Server, error) {
 	for _, pr := range prompts.All(opts.Deps) {
 		srv.AddPrompt(pr.Prompt, pr.Handler)
 	}
-	return &Server{MCPServer: srv, logger: logger}, nil
+	return &Server{MCPServer: srv, logger: logger, subs: subs}, nil
 }
 
 // HandleMessage serves one JSON-RPC message from a transport: mcp-go's
