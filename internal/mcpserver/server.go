@@ -69,6 +69,8 @@ func New(opts Options) (*Server, error) {
 	hooks.AddOnRequestInitialization(checkLifecycle)
 	hooks.AddAfterInitialize(capabilitiesForVersion)
 	opts.HostLog.hooks(hooks)
+	// A session that ended takes its flow-guard state with it.
+	hooks.AddOnUnregisterSession(func(_ context.Context, s server.ClientSession) { opts.Deps.Flow.Forget(s.SessionID()) })
 	complete := resources.NewCompleter(opts.Deps)
 	srv := server.NewMCPServer("ghmcp", opts.Version,
 		server.WithToolCapabilities(opts.Dynamic),
