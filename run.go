@@ -164,6 +164,15 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 		return toolkit.Deps{}, err
 	}
 	guard.SetLookup(repoVisibility(client))
+	var lockdown *toolkit.Lockdown // nil: --lockdown off
+	if cfg.Lockdown {
+		// The flow guard's visibility cache, or one of its own.
+		vis := guard
+		if vis == nil {
+			vis = flowguard.New(repoVisibility(client))
+		}
+		lockdown = &toolkit.Lockdown{Private: vis.Private}
+	}
 	return toolkit.Deps{
 		GitHub:            client,
 		GraphQL:           github.NewGraphQL(client, limiter),
@@ -174,6 +183,7 @@ func newDeps(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger) 
 		UnfilteredContent: !cfg.ContentFilter,
 		Permissions:       perms,
 		Flow:              guard,
+		Lockdown:          lockdown,
 	}, nil
 }
 

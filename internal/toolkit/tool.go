@@ -68,6 +68,10 @@ type Deps struct {
 	// before every write (Guard.CheckWrite), for the repository the
 	// arguments name; tools do nothing.
 	Flow *flowguard.Guard
+	// Lockdown is --lockdown (nil: off): on public repositories, text
+	// written by users without push access is replaced by a notice. The
+	// framework applies it to results through lockdown tags (lockdown.go).
+	Lockdown *Lockdown
 }
 
 // GraphQLClient returns d.GraphQL, or a client on d.GitHub's transport.
@@ -224,6 +228,7 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 		Annotations:     s.Kind.annotations(),
 	}
 	scope := repoFieldsOf(reflect.TypeFor[In]())
+	authored := hasLockdownTags(reflect.TypeFor[Out]())
 	bind := func(d Deps) server.ToolHandlerFunc {
 		logger := d.Logger
 		if logger == nil {
@@ -280,6 +285,9 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 			}
 			if s.Kind == Read && named {
 				d.Flow.Read(ctx, owner, repo)
+			}
+			if authored {
+				d.Lockdown.apply(ctx, reflect.ValueOf(&out), owner, repo)
 			}
 			if !d.UnfilteredContent {
 				FilterResult(&out)
