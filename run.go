@@ -187,6 +187,15 @@ func newIdentity(cfg config.Config, redactor *redact.Redactor, logger *slog.Logg
 		return identity{}, err
 	}
 	guard.SetLookup(repoVisibility(client))
+	var lockdown *toolkit.Lockdown // nil: --lockdown off
+	if cfg.Lockdown {
+		// The flow guard's visibility cache, or one of its own.
+		vis := guard
+		if vis == nil {
+			vis = flowguard.New(repoVisibility(client))
+		}
+		lockdown = &toolkit.Lockdown{Private: vis.Private}
+	}
 	return identity{limiter: limiter, cache: cache, deps: toolkit.Deps{
 		GitHub:            client,
 		GraphQL:           github.NewGraphQL(client, limiter),
@@ -197,6 +206,7 @@ func newIdentity(cfg config.Config, redactor *redact.Redactor, logger *slog.Logg
 		UnfilteredContent: !cfg.ContentFilter,
 		Permissions:       perms,
 		Flow:              guard,
+		Lockdown:          lockdown,
 	}}, nil
 }
 

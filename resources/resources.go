@@ -352,14 +352,14 @@ func (r Reader) Issue(ctx context.Context, owner, repo string, n int) (string, e
 	if m := is.GetMilestone(); m != nil {
 		fmt.Fprintf(&b, "- milestone: %s\n", oneLine(r.text(m.GetTitle())))
 	}
-	fmt.Fprintf(&b, "- comments: %d\n- url: %s\n\n%s\n## Body\n\n%s\n", max(is.GetComments(), len(comments)), is.GetHTMLURL(), untrustedNote, orNone(r.text(is.GetBody())))
+	fmt.Fprintf(&b, "- comments: %d\n- url: %s\n\n%s\n## Body\n\n%s\n", max(is.GetComments(), len(comments)), is.GetHTMLURL(), untrustedNote, orNone(r.text(r.d.Authored(ctx, owner, repo, is.GetUser().GetLogin(), is.GetAuthorAssociation(), is.GetBody()))))
 	if len(comments) > 0 {
 		fmt.Fprintf(&b, "\n## Comments\n")
 		if is.GetComments() > len(comments) {
 			fmt.Fprintf(&b, "\nThe first %d of %d comments; the rest are on GitHub.\n", len(comments), is.GetComments())
 		}
 		for _, c := range comments {
-			fmt.Fprintf(&b, "\n### %s at %s\n\n%s\n", c.GetUser().GetLogin(), timeOf(c.CreatedAt), orNone(r.text(c.GetBody())))
+			fmt.Fprintf(&b, "\n### %s at %s\n\n%s\n", c.GetUser().GetLogin(), timeOf(c.CreatedAt), orNone(r.text(r.d.Authored(ctx, owner, repo, c.GetUser().GetLogin(), c.GetAuthorAssociation(), c.GetBody()))))
 		}
 	}
 	return capDocument(b.String(), is.GetHTMLURL()), nil
@@ -426,7 +426,7 @@ func (r Reader) Pull(ctx context.Context, owner, repo string, n int) (summary, d
 	if cut {
 		fmt.Fprintf(&b, "- diff: the first %d KB of %d KB; the rest is on GitHub: %s/files\n", maxDiff>>10, len(raw)>>10, pr.GetHTMLURL())
 	}
-	fmt.Fprintf(&b, "\n%s\n## Body\n\n%s\n", untrustedNote, orNone(r.text(pr.GetBody())))
+	fmt.Fprintf(&b, "\n%s\n## Body\n\n%s\n", untrustedNote, orNone(r.text(r.d.Authored(ctx, owner, repo, pr.GetUser().GetLogin(), pr.GetAuthorAssociation(), pr.GetBody()))))
 	return capDocument(b.String(), pr.GetHTMLURL()), diff, nil
 }
 

@@ -12,7 +12,7 @@ import (
 func TestArgumentsAsHostsSendThem(t *testing.T) {
 	f := newFakeGitHub(t)
 	f.on("GET", "/repos/octo/hello/issues", 200, `[]`, query("state=open&page=1&per_page=20"))
-	f.on("GET", "/repos/octo/hello", 200, `{"full_name":"octo/hello"}`, nil)
+	f.on("GET", "/repos/octo/hello", 200, `{"full_name":"octo/hello","html_url":"https://github.com/octo/hello"}`, nil)
 	d := f.deps(testToken)
 	for _, c := range []struct{ tool, args string }{
 		{"list_issues", `{"owner":"octo","repo":"hello","state":null,"labels":null,"assignee":null,"page":null,"per_page":null}`},

@@ -61,12 +61,12 @@ func (a IssueArgs) String() string { return fmt.Sprintf("%s/%s#%d", a.Owner, a.R
 // with body_truncated; update_issue carries no body.
 type Issue struct {
 	Number        int               `json:"number"`
-	Repo          string            `json:"repo,omitempty" jsonschema:"owner/name; in search results only"`
+	Repo          string            `json:"repo,omitempty" jsonschema:"owner/name; in search results only" lockdown:"repo"`
 	Title         toolkit.Untrusted `json:"title"`
 	State         string            `json:"state" jsonschema:"open or closed"`
 	StateReason   string            `json:"state_reason,omitempty" jsonschema:"completed, not_planned, reopened or duplicate"`
 	PullRequest   bool              `json:"pull_request,omitempty" jsonschema:"This is a pull request; the pull_requests tools read it"`
-	Author        string            `json:"author"`
+	Author        string            `json:"author" lockdown:"author"`
 	Labels        []string          `json:"labels,omitempty"`
 	Assignees     []string          `json:"assignees,omitempty"`
 	Milestone     *MilestoneRef     `json:"milestone,omitempty"`
@@ -76,8 +76,10 @@ type Issue struct {
 	UpdatedAt     string            `json:"updated_at"`
 	ClosedAt      string            `json:"closed_at,omitempty"`
 	HTMLURL       string            `json:"html_url"`
-	Body          toolkit.Untrusted `json:"body,omitempty"`
+	Body          toolkit.Untrusted `json:"body,omitempty" lockdown:"text"`
 	BodyTruncated bool              `json:"body_truncated,omitempty" jsonschema:"body is an excerpt; get_issue returns it whole"`
+	// AuthorAssociation decides --lockdown; the model does not need it.
+	AuthorAssociation string `json:"-" lockdown:"association"`
 }
 
 // MilestoneRef names a milestone.
@@ -89,11 +91,11 @@ type MilestoneRef struct {
 // IssueComment is a comment on an issue or pull request.
 type IssueComment struct {
 	ID                int64             `json:"id"`
-	Author            string            `json:"author"`
-	AuthorAssociation string            `json:"author_association,omitempty" jsonschema:"OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIMER or NONE"`
+	Author            string            `json:"author" lockdown:"author"`
+	AuthorAssociation string            `json:"author_association,omitempty" jsonschema:"OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIMER or NONE" lockdown:"association"`
 	CreatedAt         string            `json:"created_at"`
 	UpdatedAt         string            `json:"updated_at,omitempty" jsonschema:"Set when the comment was edited"`
-	Body              toolkit.Untrusted `json:"body"`
+	Body              toolkit.Untrusted `json:"body" lockdown:"text"`
 	Truncated         bool              `json:"truncated,omitempty" jsonschema:"body is cut; list_issue_comments returns it whole"`
 }
 
@@ -544,6 +546,8 @@ func issueFrom(d toolkit.Deps, is *gh.Issue, maxBody int) Issue {
 		UpdatedAt:    ts(is.UpdatedAt),
 		ClosedAt:     ts(is.ClosedAt),
 		HTMLURL:      is.GetHTMLURL(),
+
+		AuthorAssociation: is.GetAuthorAssociation(),
 	}
 	for _, l := range is.Labels {
 		out.Labels = append(out.Labels, l.GetName())

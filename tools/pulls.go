@@ -66,12 +66,12 @@ type PullRequest struct {
 	Merged             bool              `json:"merged"`
 	Mergeable          *bool             `json:"mergeable,omitempty" jsonschema:"Absent while GitHub computes it; read the PR again in a few seconds"`
 	MergeableState     string            `json:"mergeable_state,omitempty" jsonschema:"clean; dirty (conflicts); blocked (required reviews or checks missing); behind (base moved on); unstable (failing checks); unknown (still computing)"`
-	Author             string            `json:"author"`
+	Author             string            `json:"author" lockdown:"author"`
 	Head               string            `json:"head" jsonschema:"Branch with the changes"`
 	HeadSHA            string            `json:"head_sha" jsonschema:"Pass it as expected_head_sha to merge_pull_request"`
 	HeadRepo           string            `json:"head_repo,omitempty" jsonschema:"owner/name of the fork the head branch is in, when it is not this repository"`
 	Base               string            `json:"base"`
-	Body               toolkit.Untrusted `json:"body,omitempty"`
+	Body               toolkit.Untrusted `json:"body,omitempty" lockdown:"text"`
 	Labels             []string          `json:"labels,omitempty"`
 	RequestedReviewers []string          `json:"requested_reviewers,omitempty"`
 	Commits            int               `json:"commits"`
@@ -85,6 +85,8 @@ type PullRequest struct {
 	MergedAt           string            `json:"merged_at,omitempty"`
 	MergedBy           string            `json:"merged_by,omitempty"`
 	MergeCommitSHA     string            `json:"merge_commit_sha,omitempty"`
+	// AuthorAssociation decides --lockdown; the model does not need it.
+	AuthorAssociation string `json:"-" lockdown:"association"`
 }
 
 // PullRequestRef identifies a created or changed pull request.
@@ -117,12 +119,14 @@ type PullRequestFiles struct {
 // Review is one review of a pull request.
 type Review struct {
 	ID          int64             `json:"id"`
-	Author      string            `json:"author"`
+	Author      string            `json:"author" lockdown:"author"`
 	State       string            `json:"state" jsonschema:"APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING"`
-	Body        toolkit.Untrusted `json:"body,omitempty"`
+	Body        toolkit.Untrusted `json:"body,omitempty" lockdown:"text"`
 	Truncated   bool              `json:"truncated,omitempty" jsonschema:"The body was cut; call again with per_page=1 and page=its position in the list to read it whole"`
 	CommitID    string            `json:"commit_id" jsonschema:"The head SHA the review was made on"`
 	SubmittedAt string            `json:"submitted_at,omitempty"`
+	// AuthorAssociation decides --lockdown; the model does not need it.
+	AuthorAssociation string `json:"-" lockdown:"association"`
 }
 
 // ReviewComment is one line comment of a review.
@@ -130,14 +134,16 @@ type ReviewComment struct {
 	ID        int64             `json:"id"`
 	ReviewID  int64             `json:"review_id,omitempty"`
 	InReplyTo int64             `json:"in_reply_to,omitempty"`
-	Author    string            `json:"author"`
+	Author    string            `json:"author" lockdown:"author"`
 	Path      string            `json:"path"`
 	Line      int               `json:"line,omitempty" jsonschema:"Absent when the line is gone from the current diff (outdated)"`
 	Side      string            `json:"side,omitempty" jsonschema:"RIGHT: the new version; LEFT: the old"`
-	Body      toolkit.Untrusted `json:"body"`
+	Body      toolkit.Untrusted `json:"body" lockdown:"text"`
 	Truncated bool              `json:"truncated,omitempty" jsonschema:"The body was cut; call again with per_page=1 and page=its position in the list to read it whole"`
 	CommitID  string            `json:"commit_id"`
 	CreatedAt string            `json:"created_at"`
+	// AuthorAssociation decides --lockdown; the model does not need it.
+	AuthorAssociation string `json:"-" lockdown:"association"`
 }
 
 // ReviewList is a page of reviews or of review comments.
@@ -254,6 +260,7 @@ func getPullRequest() toolkit.Tool {
 			HeadSHA:            pr.GetHead().GetSHA(),
 			Base:               pr.GetBase().GetRef(),
 			Body:               untrusted(pr.GetBody()),
+			AuthorAssociation:  pr.GetAuthorAssociation(),
 			RequestedReviewers: logins(pr.RequestedReviewers),
 			Commits:            pr.GetCommits(),
 			Additions:          pr.GetAdditions(),
@@ -442,7 +449,9 @@ func listPullRequestReviews() toolkit.Tool {
 					Body:      untrusted(body),
 					Truncated: cut,
 					CommitID:  c.GetCommitID(),
-					CreatedAt: ts(c.CreatedAt),
+
+					AuthorAssociation: c.GetAuthorAssociation(),
+					CreatedAt:         ts(c.CreatedAt),
 				})
 			}
 			return out, nil
@@ -463,6 +472,8 @@ func listPullRequestReviews() toolkit.Tool {
 				Truncated:   cut,
 				CommitID:    r.GetCommitID(),
 				SubmittedAt: ts(r.SubmittedAt),
+
+				AuthorAssociation: r.GetAuthorAssociation(),
 			})
 		}
 		return out, nil

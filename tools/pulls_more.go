@@ -251,9 +251,11 @@ type ReviewThread struct {
 	Path       string            `json:"path"`
 	Line       int               `json:"line,omitempty"`
 	StartLine  int               `json:"start_line,omitempty"`
-	Author     string            `json:"author"`
-	Excerpt    toolkit.Untrusted `json:"excerpt" jsonschema:"Start of the first comment"`
+	Author     string            `json:"author" lockdown:"author"`
+	Excerpt    toolkit.Untrusted `json:"excerpt" jsonschema:"Start of the first comment" lockdown:"text"`
 	CommentIDs []int64           `json:"comment_ids" jsonschema:"Oldest first; comment_id for reply_to_review_comment"`
+	// AuthorAssociation decides --lockdown; the model does not need it.
+	AuthorAssociation string `json:"-" lockdown:"association"`
 }
 
 // ReviewThreadList is a page of review threads.
@@ -270,7 +272,7 @@ const reviewThreadsQuery = `query($owner: String!, $name: String!, $number: Int!
         pageInfo { hasNextPage endCursor }
         nodes {
           id isResolved isOutdated path line startLine
-          comments(first: 50) { nodes { databaseId author { login } body } }
+          comments(first: 50) { nodes { databaseId author { login } authorAssociation body } }
         }
       }
     }
@@ -298,7 +300,8 @@ type gqlThreads struct {
 							Author     struct {
 								Login string `json:"login"`
 							} `json:"author"`
-							Body string `json:"body"`
+							AuthorAssociation string `json:"authorAssociation"`
+							Body              string `json:"body"`
 						} `json:"nodes"`
 					} `json:"comments"`
 				} `json:"nodes"`
@@ -339,7 +342,7 @@ func listReviewThreads() toolkit.Tool {
 			for i, c := range n.Comments.Nodes {
 				if i == 0 {
 					body, _ := toolkit.CapText(c.Body, threadExcerpt)
-					t.Author, t.Excerpt = c.Author.Login, untrusted(body)
+					t.Author, t.Excerpt, t.AuthorAssociation = c.Author.Login, untrusted(body), c.AuthorAssociation
 				}
 				t.CommentIDs = append(t.CommentIDs, c.DatabaseID)
 			}

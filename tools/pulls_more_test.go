@@ -100,7 +100,7 @@ func TestConvertToDraft(t *testing.T) {
 func TestDraftStatusUnchanged(t *testing.T) {
 	t.Run("a pull request already ready needs no mutation", func(t *testing.T) {
 		f := newFakeGitHub(t)
-		f.on("GET", "/repos/octo/hello/pulls/7", 200, `{"number":7,"state":"open","draft":false,"node_id":"PR_kwDOA7"}`, nil)
+		f.on("GET", "/repos/octo/hello/pulls/7", 200, `{"number":7,"state":"open","draft":false,"node_id":"PR_kwDOA7","html_url":"https://github.com/octo/hello/pull/7"}`, nil)
 		var got DraftState
 		structured(t, f.deps(testToken), "mark_ready_for_review", `{"owner":"octo","repo":"hello","number":7}`, &got)
 		if got.Draft {

@@ -198,7 +198,7 @@ func TestForkRepository(t *testing.T) {
 	})
 	t.Run("--repos allows the fork into an allowed owner", func(t *testing.T) {
 		f := newFakeGitHub(t)
-		f.on("POST", "/repos/octo/hello/forks", 202, `{"full_name":"acme/hello"}`, nil)
+		f.on("POST", "/repos/octo/hello/forks", 202, `{"full_name":"acme/hello","html_url":"https://github.com/acme/hello"}`, nil)
 		d := f.deps(testToken)
 		d.Repos, _ = allowlist.Parse("octo/hello,acme/*")
 		if res := call(t, d, "fork_repository", `{"owner":"octo","repo":"hello","organization":"acme"}`); res.IsError {

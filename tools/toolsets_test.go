@@ -48,8 +48,8 @@ func TestAllowListEnforcedForEveryTool(t *testing.T) {
 
 func TestAllowListLetsListedReposThrough(t *testing.T) {
 	f := newFakeGitHub(t)
-	f.on("GET", "/repos/Octo/Hello", 200, `{"full_name":"octo/hello"}`, nil)
-	f.on("GET", "/repos/acme/anything", 200, `{"full_name":"acme/anything"}`, nil)
+	f.on("GET", "/repos/Octo/Hello", 200, `{"full_name":"octo/hello","html_url":"https://github.com/octo/hello"}`, nil)
+	f.on("GET", "/repos/acme/anything", 200, `{"full_name":"acme/anything","html_url":"https://github.com/acme/anything"}`, nil)
 	d := f.deps(testToken)
 	d.Repos, _ = allowlist.Parse("octo/hello,acme/*")
 	for _, args := range []string{`{"owner":"Octo","repo":"Hello"}`, `{"owner":"acme","repo":"anything"}`} {

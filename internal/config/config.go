@@ -60,6 +60,9 @@ type Config struct {
 	// FlowGuard is --flow-guard: after a session read a private repository,
 	// a write to a public one needs the user's agreement (internal/flowguard).
 	FlowGuard bool
+	// Lockdown is --lockdown: on public repositories, text written by
+	// users without push access is hidden (toolkit.Lockdown).
+	Lockdown bool
 	// LogFormat is text or json (--log-format).
 	LogFormat string
 
@@ -166,6 +169,9 @@ func settings() []setting {
 				}
 				return nil
 			}},
+		{flag: "lockdown", env: "GHMCP_LOCKDOWN", def: "false", boolean: true,
+			help:  "on public repositories, replace issue and pull request bodies, comments and reviews written by users without push access by a notice naming the author, so that strangers cannot address the model: " + boolHelp,
+			parse: boolInto(func(c *Config) *bool { return &c.Lockdown })},
 		{flag: "log-level", env: "GHMCP_LOG_LEVEL", def: "warn",
 			help: "least level logged on stderr: debug, info, warn or error (hosts such as Claude Code show every stderr line as an error)",
 			parse: func(c *Config, v string) error {

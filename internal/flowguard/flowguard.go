@@ -145,6 +145,12 @@ func (g *Guard) visibility(ctx context.Context, owner, repo string) (bool, error
 	return p, nil
 }
 
+// Private reports whether owner/repo is private, from the guard's cache or
+// one look-up (--lockdown shares it).
+func (g *Guard) Private(ctx context.Context, owner, repo string) (bool, error) {
+	return g.visibility(ctx, owner, repo)
+}
+
 // Read records that a tool returned content from owner/repo: the session
 // is tainted if the repository is private. A repository that cannot be
 // looked up taints nothing (the read failed too, most likely).

@@ -83,6 +83,8 @@ func New(opts Options) (*Server, error) {
 	if outer == nil {
 		outer = func(next server.ToolHandlerFunc) server.ToolHandlerFunc { return next }
 	}
+	// A session that ended takes its flow-guard state with it.
+	hooks.AddOnUnregisterSession(func(_ context.Context, s server.ClientSession) { opts.Deps.Flow.Forget(s.SessionID()) })
 	complete := resources.NewCompleter(opts.Deps)
 	srv := server.NewMCPServer("ghmcp", opts.Version,
 		server.WithToolCapabilities(opts.Dynamic),

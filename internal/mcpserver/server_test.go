@@ -13,7 +13,9 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/ghmcp/ghmcp/internal/flowguard"
 	"github.com/ghmcp/ghmcp/internal/redact"
+	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
 // recordingSession is a session that writes its notifications, in order,
@@ -112,5 +114,28 @@ func TestPanicsAreRedacted(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "[REDACTED]") {
 		t.Errorf("the panic was not logged redacted: %s", logs.String())
+	}
+}
+
+// A session that ends takes its flow-guard state with it: a client that
+// comes back under the same id starts clean.
+func TestEndedSessionIsForgottenByTheFlowGuard(t *testing.T) {
+	guard := flowguard.New(nil)
+	srv, err := New(Options{Version: "test", Deps: toolkit.Deps{Flow: guard}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := &recordingSession{out: &bytes.Buffer{}}
+	ctx := srv.WithContext(context.Background(), sess)
+	if err := srv.RegisterSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	guard.Taint(ctx, "acme/secrets")
+	if _, ok := guard.Tainted(ctx); !ok {
+		t.Fatal("the session was not tainted")
+	}
+	srv.UnregisterSession(ctx, sess.SessionID())
+	if what, ok := guard.Tainted(ctx); ok {
+		t.Errorf("after the session ended, the guard still remembers %s", what)
 	}
 }

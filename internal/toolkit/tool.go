@@ -20,6 +20,8 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"runtime"
+	"strings"
 
 	gh "github.com/google/go-github/v62/github"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -66,6 +68,10 @@ type Deps struct {
 	// before every write (Guard.CheckWrite), for the repository the
 	// arguments name; tools do nothing.
 	Flow *flowguard.Guard
+	// Lockdown is --lockdown (nil: off): on public repositories, text
+	// written by users without push access is replaced by a notice. The
+	// framework applies it to results through lockdown tags (lockdown.go).
+	Lockdown *Lockdown
 }
 
 // GraphQLClient returns d.GraphQL, or a client on d.GitHub's transport.
@@ -222,6 +228,7 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 		Annotations:     s.Kind.annotations(),
 	}
 	scope := repoFieldsOf(reflect.TypeFor[In]())
+	authored := hasLockdownTags(reflect.TypeFor[Out]())
 	bind := func(d Deps) server.ToolHandlerFunc {
 		logger := d.Logger
 		if logger == nil {
@@ -232,7 +239,13 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 			defer func() {
 				if p := recover(); p != nil {
 					logger.Error("tool panicked", "tool", s.Name, "panic", d.redact(fmt.Sprint(p)))
-					res, err = mcp.NewToolResultError(s.Name+": internal error in ghmcp (logged on its stderr); "+s.Kind.afterFailure()), nil
+					what := "internal error in ghmcp (logged on its stderr)"
+					if re, ok := p.(runtime.Error); ok && strings.Contains(re.Error(), "nil pointer") {
+						// Most likely a 2xx answer without an object ("null")
+						// met code that expected one.
+						what = "GitHub's answer lacked a value ghmcp needs, or ghmcp has a bug (logged on its stderr)"
+					}
+					res, err = mcp.NewToolResultError(s.Name+": "+what+"; "+s.Kind.afterFailure()), nil
 				}
 			}()
 			var args In
@@ -255,15 +268,26 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 			out, err := h(ctx, d, args)
 			if err != nil {
 				msg := explain(s.Name, err)
-				if s.Kind != Read && errors.Is(err, context.Canceled) {
+				switch {
+				case undecodable(err):
+					// A 2xx answer of the wrong shape (required.go).
+					msg += "; GitHub sent an answer ghmcp cannot use; " + s.Kind.afterFailure()
+				case s.Kind != Read && errors.Is(err, context.Canceled):
 					// go-github reports the context's error, which hides
 					// whether the write had been sent.
 					msg += "; " + s.Kind.afterFailure()
 				}
 				return mcp.NewToolResultError(d.redact(msg)), nil
 			}
+			if err := checkComplete(out, s.Kind); err != nil {
+				// A 2xx answer without what the result needs (required.go).
+				return mcp.NewToolResultError(d.redact(s.Name + ": " + err.Error())), nil
+			}
 			if s.Kind == Read && named {
 				d.Flow.Read(ctx, owner, repo)
+			}
+			if authored {
+				d.Lockdown.apply(ctx, reflect.ValueOf(&out), owner, repo)
 			}
 			if !d.UnfilteredContent {
 				FilterResult(&out)
