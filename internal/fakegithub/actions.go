@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -113,7 +112,7 @@ type runState struct {
 	started    time.Time
 	updated    time.Time
 	jobs       []*jobState     // every attempt's jobs, in creation order
-	artifacts  []artifactState // uploaded files (actions_more.go)
+	artifacts  []artifactState // uploaded files (actions_runs.go)
 }
 
 type jobState struct {
@@ -960,57 +959,6 @@ func jobOf(j *jobState) jobJSON {
 		})
 	}
 	return out
-}
-
-// pageBounds is the slice of a list one page covers.
-type pageBounds struct{ start, end int }
-
-// fakePage reads page and per_page (GitHub's defaults: 1 and 30, at most
-// 100), sets the Link header GitHub sends for a list of total items, and
-// returns the page's bounds. A bad parameter is answered with a 422 and ok
-// false.
-func fakePage(w http.ResponseWriter, r *http.Request, total int) (b pageBounds, ok bool) {
-	q := r.URL.Query()
-	page, perPage := 1, 30
-	for _, p := range []struct {
-		name string
-		dst  *int
-	}{{"page", &page}, {"per_page", &perPage}} {
-		if v := q.Get(p.name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 {
-				writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("Invalid request.\n\nInvalid property /%s: `%s` is not of type `integer`.", p.name, v), "https://docs.github.com/rest/using-the-rest-api/using-pagination-in-the-rest-api")
-				return b, false
-			}
-			*p.dst = n
-		}
-	}
-	perPage = min(perPage, 100)
-	last := max((total+perPage-1)/perPage, 1)
-	page = min(page, last+1) // past the end is an empty page, never an overflow
-	var links []string
-	link := func(n int, rel string) {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		q.Set("per_page", strconv.Itoa(perPage))
-		links = append(links, fmt.Sprintf("<%s%s?%s>; rel=%q", apiURL, path.Clean(r.URL.Path), q.Encode(), rel))
-	}
-	if page > 1 {
-		link(page-1, "prev")
-	}
-	if page < last {
-		link(page+1, "next")
-		link(last, "last")
-	}
-	if page > 1 {
-		link(1, "first")
-	}
-	if len(links) > 0 {
-		w.Header().Set("Link", strings.Join(links, ", "))
-	}
-	b.start = min((page-1)*perPage, total)
-	b.end = min(b.start+perPage, total)
-	return b, true
 }
 
 // cmdWorkflow runs "workflow add OWNER/NAME FILE NAME [JOB=CONCLUSION ...]

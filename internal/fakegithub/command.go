@@ -175,10 +175,10 @@ func (s *Server) Command(args []string) (string, error) {
 		}
 		s.AddDemo()
 	default:
-		if out, err, ok := s.moreCommand(name, rest); ok { // command_more.go
+		if out, err, ok := s.ciCommand(name, rest); ok {
 			return out, err
 		}
-		if out, ok, err := s.commandB(name, rest); ok { // command_b.go
+		if out, ok, err := s.stateCommand(name, rest); ok {
 			return out, err
 		}
 		return "", fmt.Errorf("unknown command %q\n%s", name, commandHelp())
@@ -193,7 +193,7 @@ func usage(name string) error {
 			return errors.New("usage: " + c.usage)
 		}
 	}
-	for _, c := range moreCommands() {
+	for _, c := range ciCommands() {
 		if c.name == name {
 			return errors.New("usage: " + c.usage)
 		}
@@ -205,10 +205,10 @@ func usage(name string) error {
 func commandHelp() string {
 	var b strings.Builder
 	b.WriteString("usage:")
-	for _, c := range append(commandUsage, commandUsageB...) {
+	for _, c := range append(commandUsage, stateCommandUsage...) {
 		b.WriteString("\n\t" + c.usage)
 	}
-	for _, c := range moreCommands() {
+	for _, c := range ciCommands() {
 		b.WriteString("\n\t" + c.usage)
 	}
 	return b.String()
@@ -472,4 +472,189 @@ func (s *Server) cmdIssues(args []string) (string, error) {
 		fmt.Fprintf(&b, "#%d %s %s\n", is.Number, is.State, is.Title)
 	}
 	return b.String(), nil
+}
+
+// Commands of the catalog (issue 12), kept apart from command.go's
+// switch: each has a usage line (help lists them after command.go's) and
+// a function. (A function, not a variable: the commands' usage errors
+// read the list.)
+func ciCommands() []ciCmd {
+	return []ciCmd{
+		{"checkrun", "checkrun OWNER/NAME REF NAME success|failure|cancelled|skipped|queued|in_progress [url=URL]", (*Server).cmdCheckRun},
+		{"status", "status OWNER/NAME REF CONTEXT success|failure|error|pending [url=URL]", (*Server).cmdStatus},
+		{"artifact", "artifact add OWNER/NAME RUN NAME SIZE", (*Server).cmdArtifact},
+	}
+}
+
+type ciCmd struct {
+	name, usage string
+	run         func(s *Server, args []string) (string, error)
+}
+
+// ciCommand runs a command of ciCommands; ok is false for another
+// name.
+//
+//	checkrun OWNER/NAME REF NAME CONCLUSION|STATUS [url=URL]
+//	    set check run NAME on REF (a branch: its head; or a SHA),
+//	    replacing one of that name; queued and in_progress are unfinished
+//	status OWNER/NAME REF CONTEXT STATE [url=URL]
+//	    add a commit status on REF; the latest of a context counts
+//	artifact add OWNER/NAME RUN NAME SIZE
+//	    add an artifact of SIZE bytes to run RUN; prints its id
+func (s *Server) ciCommand(name string, args []string) (out string, err error, ok bool) {
+	for _, c := range ciCommands() {
+		if c.name == name {
+			out, err = c.run(s, args)
+			return out, err, true
+		}
+	}
+	return "", nil, false
+}
+
+// ciTarget reads OWNER/NAME REF for command name: REF is a branch (its
+// head commit) or a SHA.
+func (s *Server) ciTarget(name string, args []string) (owner, repo, sha string, err error) {
+	owner, repo, err = s.cmdRepoArg(name, args[0])
+	if err != nil {
+		return "", "", "", err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b := s.pullRepo(s.repos[repoKey(owner, repo)]).branches[args[1]]; b != nil {
+		return owner, repo, b.head(), nil
+	}
+	if len(args[1]) == 40 && isHex(args[1]) {
+		return owner, repo, strings.ToLower(args[1]), nil
+	}
+	return "", "", "", fmt.Errorf("REF must be a branch or a 40-digit SHA, got %q\n%s", args[1], usage(name))
+}
+
+// cmdCheckRun runs "checkrun OWNER/NAME REF NAME CONCLUSION|STATUS [url=URL]".
+func (s *Server) cmdCheckRun(args []string) (string, error) {
+	words, _, opts, err := cmdOptions("checkrun", args, 4, "url")
+	if err != nil {
+		return "", err
+	}
+	owner, repo, sha, err := s.ciTarget("checkrun", words)
+	if err != nil {
+		return "", err
+	}
+	run := CheckRun{Name: words[2], DetailsURL: opts["url"]}
+	switch words[3] {
+	case "queued", "in_progress":
+		run.Status = words[3]
+	case "success", "failure", "cancelled", "skipped", "neutral", "timed_out", "action_required":
+		run.Conclusion = words[3]
+	default:
+		return "", usage("checkrun")
+	}
+	s.SetCheckRun(owner, repo, sha, run)
+	return "", nil
+}
+
+// cmdStatus runs "status OWNER/NAME REF CONTEXT STATE [url=URL]".
+func (s *Server) cmdStatus(args []string) (string, error) {
+	words, _, opts, err := cmdOptions("status", args, 4, "url")
+	if err != nil {
+		return "", err
+	}
+	owner, repo, sha, err := s.ciTarget("status", words)
+	if err != nil {
+		return "", err
+	}
+	switch words[3] {
+	case "success", "failure", "error", "pending":
+	default:
+		return "", usage("status")
+	}
+	s.SetStatus(owner, repo, sha, Status{Context: words[2], State: words[3], TargetURL: opts["url"]})
+	return "", nil
+}
+
+// Commands of the second catalog round (see Command):
+//
+//	notification add OWNER/NAME TYPE NUMBER REASON TITLE
+//	    an unread thread for the viewer (NUMBER 0 when TYPE has none);
+//	    prints its id
+//	notifications               the threads, "ID unread|read OWNER/NAME TITLE"
+//	alert add OWNER/NAME code RULE SEVERITY PATH:LINE MESSAGE
+//	alert add OWNER/NAME dependabot PACKAGE SEVERITY PATCHED SUMMARY
+//	alert add OWNER/NAME secret TYPE SECRET
+//	    an open security alert; prints its number
+//	log OWNER/NAME [REF]        commits reachable from REF (default
+//	                            branch), "SHA7 first line", newest first
+//	cat OWNER/NAME REF PATH     a file's content at REF
+var stateCommandUsage = []struct{ name, usage string }{
+	{"notification", "notification add OWNER/NAME TYPE NUMBER REASON TITLE"},
+	{"notifications", "notifications"},
+	{"alert", "alert add OWNER/NAME code RULE SEVERITY PATH:LINE MESSAGE | dependabot PACKAGE SEVERITY PATCHED SUMMARY | secret TYPE SECRET"},
+	{"log", "log OWNER/NAME [REF]"},
+	{"cat", "cat OWNER/NAME REF PATH"},
+}
+
+// stateCommand runs a command of stateCommandUsage; ok is false for other names.
+func (s *Server) stateCommand(name string, args []string) (out string, ok bool, err error) {
+	switch name {
+	case "notification":
+		out, err = s.cmdNotification(args)
+	case "notifications":
+		out, err = s.cmdNotifications(args)
+	case "alert":
+		out, err = s.cmdAlert(args)
+	case "log":
+		if len(args) < 1 || len(args) > 2 {
+			return "", true, usageB(name)
+		}
+		owner, repo, err := s.cmdRepoArgB(name, args[0])
+		if err != nil {
+			return "", true, err
+		}
+		ref := ""
+		if len(args) == 2 {
+			ref = args[1]
+		}
+		lines := s.Commits(owner, repo, ref)
+		if lines == nil {
+			return "", true, fmt.Errorf("no ref %q in %s/%s", ref, owner, repo)
+		}
+		out = strings.Join(lines, "\n") + "\n"
+	case "cat":
+		if len(args) != 3 {
+			return "", true, usageB(name)
+		}
+		owner, repo, err := s.cmdRepoArgB(name, args[0])
+		if err != nil {
+			return "", true, err
+		}
+		b, found := s.File(owner, repo, args[1], args[2])
+		if !found {
+			return "", true, fmt.Errorf("no file %s at %s in %s/%s", args[2], args[1], owner, repo)
+		}
+		out = string(b)
+	default:
+		return "", false, nil
+	}
+	return out, true, err
+}
+
+// usageB is the error for a misused command of stateCommandUsage.
+func usageB(name string) error {
+	for _, c := range stateCommandUsage {
+		if c.name == name {
+			return errors.New("usage: " + c.usage)
+		}
+	}
+	return errors.New(commandHelp())
+}
+
+// cmdRepoArgB reads an OWNER/NAME argument naming an existing repository.
+func (s *Server) cmdRepoArgB(name, arg string) (owner, repo string, err error) {
+	owner, repo, ok := splitRepo(arg)
+	if !ok {
+		return "", "", fmt.Errorf("repository must be OWNER/NAME, got %q\n%s", arg, usageB(name))
+	}
+	if !s.hasRepo(owner, repo) {
+		return "", "", fmt.Errorf("no repository %s/%s; add it first with: repo add %s/%s", owner, repo, owner, repo)
+	}
+	return owner, repo, nil
 }

@@ -32,7 +32,7 @@ type issueState struct {
 	id      int
 	author  string
 	created time.Time
-	// Changed by update, close and comments (issues_more.go).
+	// Changed by update, close and comments (issue_lists.go).
 	updated  time.Time // zero until the issue changes
 	closed   time.Time // when last closed; zero while open
 	closedBy string

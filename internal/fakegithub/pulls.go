@@ -91,7 +91,7 @@ type pullState struct {
 	finalHead           string // the head when it was closed or merged
 	reviews             []*reviewState
 	comments            []*reviewCommentState
-	requested           []string // logins asked for a review (pulls_more.go)
+	requested           []string // logins asked for a review (pull_reviews.go)
 	requestedTeams      []string // team slugs asked for a review
 }
 
@@ -115,7 +115,7 @@ type reviewCommentState struct {
 	commit       string
 	hunk         string
 	created      time.Time
-	// Multi-line comments and threads (pulls_more.go, graphql.go).
+	// Multi-line comments and threads (pull_reviews.go, graphql.go).
 	startLine  int    // 0: a single-line comment
 	startSide  string // side of startLine
 	inReplyTo  int    // the thread's first comment; 0 for a first comment

@@ -67,7 +67,7 @@ type Server struct {
 	actionsData actionsState         // workflows, runs and jobs (actions.go)
 	collabs     collabState          // collaborators and invitations (collaborators.go)
 	pulls       map[string]*pullRepo // branches and pull requests by repoKey (pulls.go)
-	extra       extraState           // sub-issues, trees, notifications, alerts (state_more.go)
+	extra       extraState           // sub-issues, trees, notifications, alerts (state_extra.go)
 
 	ts *httptest.Server
 }
@@ -100,62 +100,6 @@ func New(token string, opts ...Option) *Server {
 	s.mux = s.routes()
 	s.setViewer("octocat")
 	return s
-}
-
-// routes lists every endpoint the fake serves. Handlers run with s.mu held.
-func (s *Server) routes() *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /user", s.getViewer)
-	mux.HandleFunc("GET /rate_limit", s.getRateLimit)
-	mux.HandleFunc("GET /repos/{owner}/{repo}", s.getRepo)
-	mux.HandleFunc("GET /user/repos", s.listViewerRepos)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/issues", s.createIssue)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}", s.getIssue)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/branches", s.listBranches)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/contents/{path...}", s.getContents)
-	mux.HandleFunc("PUT /repos/{owner}/{repo}/contents/{path...}", s.putFile)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/git/blobs/{sha}", s.getBlob)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/git/refs", s.createRef)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/commits", s.listCommits)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{ref...}", s.getCommit)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/releases", s.listReleases)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/releases/latest", s.getLatestRelease)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/releases/tags/{tag...}", s.getReleaseByTag)
-	mux.HandleFunc("GET /search/repositories", s.searchRepositories)
-	mux.HandleFunc("GET /search/code", s.searchCode)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/issues", s.listIssues)
-	mux.HandleFunc("PATCH /repos/{owner}/{repo}/issues/{number}", s.updateIssue)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/issues/{number}/comments", s.listComments)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/issues/{number}/comments", s.createComment)
-	mux.HandleFunc("GET /search/issues", s.searchIssues)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/workflows", s.listWorkflows)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/workflows/{workflow}/dispatches", s.dispatchWorkflow)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/workflows/{workflow}/runs", s.listWorkflowRuns)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/runs", s.listWorkflowRuns)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/runs/{run}", s.getWorkflowRun)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/runs/{run}/jobs", s.listRunJobs)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/runs/{run}/rerun-failed-jobs", s.rerunFailedJobs)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/runs/{run}/cancel", s.cancelWorkflowRun)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/jobs/{job}/logs", s.jobLogRedirect)
-	mux.HandleFunc("GET /_blobs/job-logs/{job}", s.downloadJobLog)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/collaborators", s.listCollaborators)
-	mux.HandleFunc("PUT /repos/{owner}/{repo}/collaborators/{username}", s.addCollaborator)
-	mux.HandleFunc("DELETE /repos/{owner}/{repo}/collaborators/{username}", s.removeCollaborator)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/pulls", s.createPull)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls", s.listPulls)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}", s.getPull)
-	mux.HandleFunc("PATCH /repos/{owner}/{repo}/pulls/{number}", s.updatePull)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/files", s.listPullFiles)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/reviews", s.listReviews)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/pulls/{number}/reviews", s.createReview)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls/{number}/comments", s.listReviewComments)
-	mux.HandleFunc("PUT /repos/{owner}/{repo}/pulls/{number}/merge", s.mergePull)
-	s.moreRoutes(mux)        // routes_more.go
-	s.actionsMoreRoutes(mux) // actions_more.go
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "Not Found", "https://docs.github.com/rest")
-	})
-	return mux
 }
 
 // Request is one request as the fake received it.

@@ -23,14 +23,6 @@ type artifactState struct {
 	created time.Time
 }
 
-// actionsMoreRoutes lists the endpoints of this file. Handlers run with
-// s.mu held, like routes'.
-func (s *Server) actionsMoreRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/workflows/{workflow}", s.getWorkflow)
-	mux.HandleFunc("POST /repos/{owner}/{repo}/actions/runs/{run}/rerun", s.rerunWorkflowRun)
-	mux.HandleFunc("GET /repos/{owner}/{repo}/actions/runs/{run}/artifacts", s.listRunArtifacts)
-}
-
 // getWorkflow serves GET /repos/{owner}/{repo}/actions/workflows/{workflow}
 // (an id or a file name).
 // https://docs.github.com/rest/actions/workflows#get-a-workflow

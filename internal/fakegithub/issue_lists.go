@@ -140,47 +140,6 @@ func validationFailed(w http.ResponseWriter, docURL string, problems []validatio
 	})
 }
 
-// paginate cuts items to the page a request asks for (per_page defaults
-// to 30, at most 100, as on GitHub) and sets GitHub's Link header, whose
-// URLs start with linkBase and keep the request's other parameters.
-func paginate[T any](w http.ResponseWriter, r *http.Request, linkBase string, items []T) []T {
-	q := r.URL.Query()
-	page, err := strconv.Atoi(q.Get("page"))
-	if err != nil || page < 1 {
-		page = 1
-	}
-	perPage, err := strconv.Atoi(q.Get("per_page"))
-	if err != nil || perPage < 1 {
-		perPage = 30
-	}
-	perPage = min(perPage, 100)
-	last := max(1, (len(items)+perPage-1)/perPage)
-
-	link := func(p int, rel string) string {
-		q.Set("page", strconv.Itoa(p))
-		return fmt.Sprintf(`<%s?%s>; rel="%s"`, linkBase, q.Encode(), rel)
-	}
-	var links []string
-	if page > 1 {
-		links = append(links, link(min(page-1, last), "prev"))
-	}
-	if page < last {
-		links = append(links, link(page+1, "next"), link(last, "last"))
-	}
-	if page > 1 {
-		links = append(links, link(1, "first"))
-	}
-	if len(links) > 0 {
-		w.Header().Set("Link", strings.Join(links, ", "))
-	}
-
-	start := (page - 1) * perPage
-	if start >= len(items) {
-		return items[:0]
-	}
-	return items[start:min(start+perPage, len(items))]
-}
-
 // repoLinkBase is where a repository's Link headers point: GitHub writes
 // them with the repository's id, e.g. https://api.github.test/repositories/7/issues.
 func repoLinkBase(repo *repoState, r *http.Request) string {
