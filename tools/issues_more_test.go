@@ -169,6 +169,6 @@ func TestAddAndRemoveSubIssue(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/issues/5", 404, `{"message":"Not Found"}`, nil)
 		res := call(t, f.deps(testToken), "remove_sub_issue", `{"owner":"octo","repo":"hello","issue_number":1,"sub_issue":5}`)
-		wantErrorText(t, res, "remove sub-issue #5 from octo/hello#1: sub-issue #5: not found (404)")
+		wantErrorText(t, res, "remove sub-issue #5 from octo/hello#1: sub-issue #5: not found (404")
 	})
 }

@@ -266,7 +266,7 @@ func TestGetIssueErrors(t *testing.T) {
 			stubs: func(f *fakeGitHub) {
 				f.on("GET", "/repos/octo/hello/issues/9", 404, `{"message":"Not Found"}`, nil)
 			},
-			want: []string{"get issue octo/hello#9", "not found (404)", "token may lack access"},
+			want: []string{"get issue octo/hello#9", "not found (404", "token may lack access"},
 		},
 		{
 			name: "a deleted issue is gone",
@@ -398,7 +398,7 @@ func TestListIssuesErrors(t *testing.T) {
 		want   []string
 	}{
 		{name: "a missing repository", args: `{"owner":"octo","repo":"nope"}`, status: 404, body: `{"message":"Not Found"}`,
-			want: []string{"list issues of octo/nope", "not found (404)"}},
+			want: []string{"list issues of octo/nope", "not found (404"}},
 		{name: "issues turned off", args: `{"owner":"octo","repo":"nope"}`, status: 410, body: `{"message":"Issues are disabled for this repo"}`,
 			want: []string{"gone (410: Issues are disabled for this repo)"}},
 		{name: "a since that is not RFC 3339", args: `{"owner":"octo","repo":"hello","since":"yesterday"}`,
@@ -508,7 +508,7 @@ func TestUpdateIssueErrors(t *testing.T) {
 			want: []string{"forbidden (403: Must have admin rights to Repository.)", "permission"}},
 		{name: "a missing issue", args: `{"owner":"octo","repo":"hello","issue_number":1,"title":"x"}`,
 			status: 404, body: `{"message":"Not Found"}`,
-			want: []string{"update issue octo/hello#1: not found (404)"}},
+			want: []string{"update issue octo/hello#1: not found (404"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -558,7 +558,7 @@ func TestAddIssueCommentErrors(t *testing.T) {
 			want: []string{"comment on issue octo/hello#1", "forbidden (403: Unable to create comment because issue is locked.)"}},
 		{name: "a missing issue", args: `{"owner":"octo","repo":"hello","issue_number":1,"body":"hi"}`,
 			status: 404, body: `{"message":"Not Found"}`,
-			want: []string{"comment on issue octo/hello#1: not found (404)"}},
+			want: []string{"comment on issue octo/hello#1: not found (404"}},
 		{name: "an empty body", args: `{"owner":"octo","repo":"hello","issue_number":1,"body":""}`,
 			want: []string{`invalid argument "body": must not be empty`}},
 		{name: "no body", args: `{"owner":"octo","repo":"hello","issue_number":1}`,
@@ -619,7 +619,7 @@ func TestListIssueCommentsErrors(t *testing.T) {
 		want   []string
 	}{
 		{name: "a missing issue", args: `{"owner":"octo","repo":"hello","issue_number":1}`, status: 404,
-			want: []string{"list comments of issue octo/hello#1: not found (404)"}},
+			want: []string{"list comments of issue octo/hello#1: not found (404"}},
 		{name: "a bad since", args: `{"owner":"octo","repo":"hello","issue_number":1,"since":"2026-13-01T00:00:00Z"}`,
 			want: []string{`invalid argument "since"`}},
 		{name: "a missing issue number", args: `{"owner":"octo","repo":"hello"}`,
