@@ -96,7 +96,7 @@ type withEmbedded struct {
 
 func TestTypeErrorsNameTheJSONPathNotGoTypes(t *testing.T) {
 	for args, want := range map[string]string{
-		`{"issue_number":"seven"}`:       `invalid argument "issue_number"`,
+		`{"issue_number":"seven"}`:        `invalid argument "issue_number"`,
 		`{"comments":[{"line":"three"}]}`: `invalid argument "comments.line"`,
 	} {
 		err := decodeArgs(json.RawMessage(args), &withEmbedded{})
