@@ -159,6 +159,7 @@ type IssueDetails struct {
 	Issue
 	Comments         []IssueComment `json:"comments,omitempty"`
 	CommentsNextPage int            `json:"comments_next_page,omitempty" jsonschema:"More comments: call list_issue_comments with this page and per_page = comments_per_page"`
+	Note             string         `json:"note,omitempty"`
 }
 
 // getIssue calls GET /repos/{owner}/{repo}/issues/{issue_number} and, with
@@ -185,7 +186,9 @@ func getIssue() toolkit.Tool {
 		cs, resp, err := d.GitHub.Issues.ListComments(ctx, in.Owner, in.Repo, in.IssueNumber,
 			&gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{Page: 1, PerPage: in.CommentsPerPage}})
 		if err != nil {
-			return IssueDetails{}, toolkit.Op(what, err)
+			// The issue is still worth having without its comments.
+			out.Note = toolkit.Explain(what, err) + "; the issue is shown without its comments"
+			return out, nil
 		}
 		out.Comments = commentsFrom(d, cs, embeddedCommentBytes)
 		out.CommentsNextPage = nextPage(resp)

@@ -277,15 +277,6 @@ func TestGetIssueErrors(t *testing.T) {
 			want: []string{"get issue octo/hello#9", "410: This issue was deleted"},
 		},
 		{
-			name: "a failure reading the comments names that step",
-			args: `{"owner":"octo","repo":"hello","issue_number":1347,"with_comments":true}`,
-			stubs: func(f *fakeGitHub) {
-				f.on("GET", "/repos/octo/hello/issues/1347", 200, readTestdata(t, "issue_closed.json"), nil)
-				f.on("GET", "/repos/octo/hello/issues/1347/comments", 403, `{"message":"Resource not accessible by personal access token"}`, nil)
-			},
-			want: []string{"list comments of issue octo/hello#1347", "forbidden (403"},
-		},
-		{
 			name:  "a missing issue number makes no request",
 			args:  `{"owner":"octo","repo":"hello"}`,
 			stubs: func(f *fakeGitHub) {},
@@ -757,5 +748,21 @@ func TestSearchIssuesOwnerUnderRepoList(t *testing.T) {
 	text := resultText(t, res)
 	if !strings.Contains(text, `"repo":"octo/hello"`) || strings.Contains(text, "other/x") {
 		t.Errorf("result %s, want octo/hello's issue only", text)
+	}
+}
+
+func TestGetIssueWithCommentsThatCannotBeReadKeepsTheIssue(t *testing.T) {
+	f := newFakeGitHub(t)
+	f.on("GET", "/repos/octo/hello/issues/1347", 200, readTestdata(t, "issue_closed.json"), nil)
+	f.on("GET", "/repos/octo/hello/issues/1347/comments", 403, `{"message":"Resource not accessible by personal access token"}`, nil)
+	var got IssueDetails
+	structured(t, f.deps(testToken), "get_issue", `{"owner":"octo","repo":"hello","issue_number":1347,"with_comments":true}`, &got)
+	if got.Number != 1347 || len(got.Comments) != 0 {
+		t.Errorf("issue = %+v, want the issue without comments", got)
+	}
+	for _, w := range []string{"list comments of issue octo/hello#1347", "forbidden (403", "the issue is shown without its comments"} {
+		if !strings.Contains(got.Note, w) {
+			t.Errorf("note %q does not contain %q", got.Note, w)
+		}
 	}
 }

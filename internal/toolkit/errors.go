@@ -111,6 +111,10 @@ func ExplainResponse(e *gh.ErrorResponse) string {
 			return text + ". Fix those arguments and retry"
 		}
 		obj := objectOf(requestPath(e))
+		if obj.kind == "commit or ref" {
+			// "No commit found for SHA: x": the ref given is wrong.
+			return text + ". Check the ref or SHA given: list_branches and list_commits show valid ones"
+		}
 		next := "read it again to see its state"
 		if obj.getter != "" {
 			next = obj.getter + " shows its state"
