@@ -51,7 +51,7 @@ type IssueRef struct {
 // IssueArgs name one issue.
 type IssueArgs struct {
 	RepoArgs
-	IssueNumber int `json:"issue_number" ghmcp:"range=1.."`
+	IssueNumber int `json:"number" ghmcp:"range=1.."`
 }
 
 func (a IssueArgs) String() string { return fmt.Sprintf("%s/%s#%d", a.Owner, a.Repo, a.IssueNumber) }
