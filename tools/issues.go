@@ -150,8 +150,8 @@ func createIssue() toolkit.Tool {
 // GetIssueArgs are the arguments of get_issue.
 type GetIssueArgs struct {
 	IssueArgs
-	WithComments    bool `json:"with_comments,omitempty"`
-	CommentsPerPage int  `json:"comments_per_page,omitempty" ghmcp:"range=1..50,default=10"`
+	WithComments    bool `json:"with_comments,omitempty" jsonschema:"Add the first comments"`
+	CommentsPerPage int  `json:"comments_per_page,omitempty" jsonschema:"How many, with with_comments" ghmcp:"range=1..50,default=10"`
 }
 
 // IssueDetails is an issue with, on request, its first comments.
@@ -271,8 +271,8 @@ type UpdateIssueArgs struct {
 	Body        *string  `json:"body,omitempty"`
 	State       string   `json:"state,omitempty" ghmcp:"enum=open|closed"`
 	StateReason string   `json:"state_reason,omitempty" ghmcp:"enum=completed|not_planned|reopened"`
-	Labels      []string `json:"labels,omitempty" ghmcp:"len=1.."`
-	Assignees   []string `json:"assignees,omitempty" ghmcp:"items=10,login"`
+	Labels      []string `json:"labels,omitempty" jsonschema:"Replaces all labels" ghmcp:"len=1.."`
+	Assignees   []string `json:"assignees,omitempty" jsonschema:"Replaces all assignees" ghmcp:"items=10,login"`
 	Milestone   *int     `json:"milestone,omitempty" jsonschema:"Number; 0 clears"`
 }
 

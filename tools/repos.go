@@ -205,7 +205,7 @@ func searchRepositories() toolkit.Tool {
 // ListBranchesArgs are the arguments of list_branches.
 type ListBranchesArgs struct {
 	RepoArgs
-	Protected bool `json:"protected,omitempty"`
+	Protected bool `json:"protected,omitempty" jsonschema:"Only protected branches"`
 	PageArgs
 }
 
