@@ -92,8 +92,8 @@ func TestDynamicToolsets(t *testing.T) {
 	if slices.Contains(got, "create_issue") || slices.Contains(got, "get_pull_request") {
 		t.Errorf("after enabling issues (read-only): %v", got)
 	}
-	res, err = session.CallTool(ctx, &sdk.CallToolParams{Name: "get_issue", Arguments: map[string]any{"owner": "octo", "repo": "hello", "issue_number": 1}})
-	if err != nil || !res.IsError || !strings.Contains(res.Content[0].(*sdk.TextContent).Text, "not found (404)") {
+	res, err = session.CallTool(ctx, &sdk.CallToolParams{Name: "get_issue", Arguments: map[string]any{"owner": "octo", "repo": "hello", "number": 1}})
+	if err != nil || !res.IsError || !strings.Contains(res.Content[0].(*sdk.TextContent).Text, "not found (404") {
 		t.Errorf("an enabled tool does not reach GitHub: %v %v", err, res)
 	}
 }

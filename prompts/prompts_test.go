@@ -90,7 +90,7 @@ func TestPrompts(t *testing.T) {
 		{name: "number zero", prompt: "review_pull_request", args: map[string]string{"owner": "octo", "repo": "hello", "number": "0"}, wantErr: `invalid argument "number": is 0`},
 		{name: "a bad owner", prompt: "draft_release_notes", args: map[string]string{"owner": "octo/hello", "repo": "hello"}, wantErr: `invalid argument "owner"`},
 		{name: "a bad tag", prompt: "draft_release_notes", args: map[string]string{"owner": "octo", "repo": "hello", "since": "v1..2"}, wantErr: `invalid argument "since"`},
-		{name: "an unknown tag", prompt: "draft_release_notes", args: map[string]string{"owner": "octo", "repo": "hello", "since": "v9"}, wantErr: "get release v9 of octo/hello: not found (404)", requests: 1},
+		{name: "an unknown tag", prompt: "draft_release_notes", args: map[string]string{"owner": "octo", "repo": "hello", "since": "v9"}, wantErr: "get release v9 of octo/hello: not found (404", requests: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

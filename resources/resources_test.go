@@ -105,8 +105,8 @@ func TestReadResources(t *testing.T) {
 		{name: "an encoded slash in a repository name is refused", uri: "repo://octo/hel%2Flo/contents/README.md", wantErr: `invalid argument "repo"`},
 		{name: "a bad ref is refused", uri: "repo://octo/hello/contents/README.md?ref=a..b", wantErr: `invalid argument "ref": must not contain '..'`},
 		{name: "issue number zero is refused", uri: "repo://octo/hello/issues/0", wantErr: `invalid argument "number": is 0; it must be at least 1`},
-		{name: "a missing file says what to check", uri: "repo://octo/hello/contents/nope.txt", wantErr: "read octo/hello:nope.txt: not found (404)", requests: []string{"GET /repos/octo/hello/contents/nope.txt"}},
-		{name: "a missing pull request says what to check", uri: "repo://octo/hello/pulls/1", wantErr: "get pull request octo/hello#1: not found (404)", requests: []string{"GET /repos/octo/hello/pulls/1"}},
+		{name: "a missing file says what to check", uri: "repo://octo/hello/contents/nope.txt", wantErr: "read octo/hello:nope.txt: not found (404", requests: []string{"GET /repos/octo/hello/contents/nope.txt"}},
+		{name: "a missing pull request says what to check", uri: "repo://octo/hello/pulls/1", wantErr: "get pull request octo/hello#1: not found (404", requests: []string{"GET /repos/octo/hello/pulls/1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -68,7 +68,7 @@ type ListWorkflowRunsArgs struct {
 	Branch   string `json:"branch,omitempty" ghmcp:"ref,quiet"`
 	Event    string `json:"event,omitempty" jsonschema:"e.g. push, pull_request"`
 	Status   string `json:"status,omitempty" jsonschema:"Status or conclusion" ghmcp:"enum=queued|in_progress|waiting|action_required|completed|success|failure|cancelled|timed_out"`
-	Actor    string `json:"actor,omitempty" ghmcp:"login,quiet"`
+	Actor    string `json:"actor,omitempty" jsonschema:"Login that started the runs" ghmcp:"login,quiet"`
 	PageArgs
 }
 
@@ -96,7 +96,7 @@ type WorkflowRunList struct {
 // GetWorkflowRunArgs are the arguments of get_workflow_run.
 type GetWorkflowRunArgs struct {
 	RunArgs
-	JobsPage int `json:"jobs_page,omitempty" ghmcp:"range=1..,default=1"`
+	JobsPage int `json:"jobs_page,omitempty" jsonschema:"Page of the run's jobs" ghmcp:"range=1..,default=1"`
 }
 
 // WorkflowRunDetails is a workflow run with its latest attempt's jobs.
@@ -130,7 +130,7 @@ type GetJobLogArgs struct {
 	RepoArgs
 	JobID  int64 `json:"job_id,omitempty" ghmcp:"range=1.."`
 	RunID  int64 `json:"run_id,omitempty" jsonschema:"Instead of job_id: the run whose first failed job to read" ghmcp:"range=1.."`
-	Lines  int   `json:"lines,omitempty" ghmcp:"range=1..1000,default=200"`
+	Lines  int   `json:"lines,omitempty" jsonschema:"How many log lines, from the end" ghmcp:"range=1..1000,default=200"`
 	Before int   `json:"before,omitempty" jsonschema:"End before this line (a from_line) to read further back" ghmcp:"range=1.."`
 }
 

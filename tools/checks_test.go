@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -66,6 +67,26 @@ func TestGetCIStatusErrors(t *testing.T) {
 		f.on("GET", "/repos/octo/hello/commits/nope/status", 422, `{"message":"No commit found for SHA: nope"}`, nil)
 		callWantError(t, f.deps(testToken), "get_ci_status", `{"owner":"octo","repo":"hello","ref":"nope"}`,
 			"get CI status of nope in octo/hello", "No commit found for SHA: nope")
+	})
+	t.Run("check runs that cannot be read leave the statuses, state unknown", func(t *testing.T) {
+		f := newFakeGitHub(t)
+		f.on("GET", "/repos/octo/hello/commits/main/check-runs", 403, `{"message":"Resource not accessible by personal access token"}`, nil)
+		f.on("GET", "/repos/octo/hello/commits/main/status", 200, `{"state":"success","sha":"abc","total_count":1,"statuses":[{"context":"ci/x","state":"success"}]}`, nil)
+		var got CIStatus
+		structured(t, f.deps(testToken), "get_ci_status", `{"owner":"octo","repo":"hello","ref":"main"}`, &got)
+		if got.State != "unknown" || got.Passed != 1 || !strings.Contains(got.Note, "list check runs of main: forbidden (403") || !strings.Contains(got.Note, "only commit statuses are counted") {
+			t.Errorf("got %+v, want state unknown, 1 passed, and a note naming the failed read", got)
+		}
+	})
+	t.Run("failed statuses stay failed when check runs cannot be read", func(t *testing.T) {
+		f := newFakeGitHub(t)
+		f.on("GET", "/repos/octo/hello/commits/main/check-runs", 200, `{"total_count":1,"check_runs":[{"name":"build","status":"completed","conclusion":"failure"}]}`, nil)
+		f.on("GET", "/repos/octo/hello/commits/main/status", 403, `{"message":"Resource not accessible by integration"}`, nil)
+		var got CIStatus
+		structured(t, f.deps(testToken), "get_ci_status", `{"owner":"octo","repo":"hello","ref":"main"}`, &got)
+		if got.State != "failed" || !strings.Contains(got.Note, "only check runs are counted") {
+			t.Errorf("got %+v, want failed with a note", got)
+		}
 	})
 	for name, args := range map[string]string{
 		"neither number nor ref": `{"owner":"octo","repo":"hello"}`,

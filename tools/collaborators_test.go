@@ -131,7 +131,7 @@ func TestAddCollaboratorErrors(t *testing.T) {
 			name:   "unknown user",
 			status: 404,
 			body:   `{"message":"Not Found"}`,
-			want:   []string{"add collaborator hubot to octo/hello", "not found (404)"},
+			want:   []string{"add collaborator hubot to octo/hello", "not found (404"},
 		},
 		{
 			name:   "the owner",
@@ -187,7 +187,7 @@ func TestRemoveCollaboratorErrors(t *testing.T) {
 		want   []string
 	}{
 		{"not an admin", 403, `{"message":"Must have admin rights to Repository."}`, []string{"remove collaborator hubot from octo/hello", "Must have admin rights"}},
-		{"unknown repository", 404, `{"message":"Not Found"}`, []string{"remove collaborator hubot from octo/hello", "not found (404)"}},
+		{"unknown repository", 404, `{"message":"Not Found"}`, []string{"remove collaborator hubot from octo/hello", "not found (404"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,7 +26,7 @@ func TestArgumentsAsHostsSendThem(t *testing.T) {
 		{"get_pull_request", `{"owner":"octo","repo":"hello"}`, `invalid argument "number": is missing or 0; it must be at least 1`},
 		{"search_code", `{}`, `invalid argument "q": is required; give a value`},
 		{"search_issues", `{"q":null}`, `invalid argument "q": is required but null; give a value`},
-		{"get_issue", `{"owner":"octo","repo":null,"issue_number":1}`, `invalid argument "repo": is required but null; give a value`},
+		{"get_issue", `{"owner":"octo","repo":null,"number":1}`, `invalid argument "repo": is required but null; give a value`},
 	} {
 		res := call(t, d, c.tool, c.args)
 		wantErrorText(t, res, c.want)

@@ -51,7 +51,7 @@ type IssueRef struct {
 // IssueArgs name one issue.
 type IssueArgs struct {
 	RepoArgs
-	IssueNumber int `json:"issue_number" ghmcp:"range=1.."`
+	IssueNumber int `json:"number" ghmcp:"range=1.."`
 }
 
 func (a IssueArgs) String() string { return fmt.Sprintf("%s/%s#%d", a.Owner, a.Repo, a.IssueNumber) }
@@ -152,8 +152,8 @@ func createIssue() toolkit.Tool {
 // GetIssueArgs are the arguments of get_issue.
 type GetIssueArgs struct {
 	IssueArgs
-	WithComments    bool `json:"with_comments,omitempty"`
-	CommentsPerPage int  `json:"comments_per_page,omitempty" ghmcp:"range=1..50,default=10"`
+	WithComments    bool `json:"with_comments,omitempty" jsonschema:"Add the first comments"`
+	CommentsPerPage int  `json:"comments_per_page,omitempty" jsonschema:"How many, with with_comments" ghmcp:"range=1..50,default=10"`
 }
 
 // IssueDetails is an issue with, on request, its first comments.
@@ -161,6 +161,7 @@ type IssueDetails struct {
 	Issue
 	Comments         []IssueComment `json:"comments,omitempty"`
 	CommentsNextPage int            `json:"comments_next_page,omitempty" jsonschema:"More comments: call list_issue_comments with this page and per_page = comments_per_page"`
+	Note             string         `json:"note,omitempty"`
 }
 
 // getIssue calls GET /repos/{owner}/{repo}/issues/{issue_number} and, with
@@ -187,7 +188,9 @@ func getIssue() toolkit.Tool {
 		cs, resp, err := d.GitHub.Issues.ListComments(ctx, in.Owner, in.Repo, in.IssueNumber,
 			&gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{Page: 1, PerPage: in.CommentsPerPage}})
 		if err != nil {
-			return IssueDetails{}, toolkit.Op(what, err)
+			// The issue is still worth having without its comments.
+			out.Note = toolkit.Explain(what, err) + "; the issue is shown without its comments"
+			return out, nil
 		}
 		out.Comments = commentsFrom(d, cs, embeddedCommentBytes)
 		out.CommentsNextPage = nextPage(resp)
@@ -270,8 +273,8 @@ type UpdateIssueArgs struct {
 	Body        *string  `json:"body,omitempty"`
 	State       string   `json:"state,omitempty" ghmcp:"enum=open|closed"`
 	StateReason string   `json:"state_reason,omitempty" ghmcp:"enum=completed|not_planned|reopened"`
-	Labels      []string `json:"labels,omitempty" ghmcp:"len=1.."`
-	Assignees   []string `json:"assignees,omitempty" ghmcp:"items=10,login"`
+	Labels      []string `json:"labels,omitempty" jsonschema:"Replaces all labels" ghmcp:"len=1.."`
+	Assignees   []string `json:"assignees,omitempty" jsonschema:"Replaces all assignees" ghmcp:"items=10,login"`
 	Milestone   *int     `json:"milestone,omitempty" jsonschema:"Number; 0 clears"`
 }
 

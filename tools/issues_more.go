@@ -37,7 +37,7 @@ type IssueLabels struct {
 // AddLabelsArgs are the arguments of add_labels.
 type AddLabelsArgs struct {
 	IssueArgs
-	Labels []string `json:"labels" ghmcp:"items=100,label,quiet"`
+	Labels []string `json:"labels" jsonschema:"Added to the current ones" ghmcp:"items=100,label,quiet"`
 }
 
 // RemoveLabelArgs are the arguments of remove_label.

@@ -33,7 +33,7 @@ func TestListLabels(t *testing.T) {
 func TestAddLabelsKeepsTheOthers(t *testing.T) {
 	f := newFakeGitHub(t)
 	f.on("POST", "/repos/octo/hello/issues/7/labels", 200, "["+labelJSON("bug", "d73a4a")+","+labelJSON("needs triage", "ffffff")+"]", jsonBody(`{"labels":["needs triage"]}`))
-	res := call(t, f.deps(testToken), "add_labels", `{"owner":"octo","repo":"hello","issue_number":7,"labels":["needs triage"]}`)
+	res := call(t, f.deps(testToken), "add_labels", `{"owner":"octo","repo":"hello","number":7,"labels":["needs triage"]}`)
 	if res.IsError {
 		t.Fatal(resultText(t, res))
 	}
@@ -42,7 +42,7 @@ func TestAddLabelsKeepsTheOthers(t *testing.T) {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 	t.Run("no labels", func(t *testing.T) {
-		res := call(t, newFakeGitHub(t).deps(testToken), "add_labels", `{"owner":"octo","repo":"hello","issue_number":7,"labels":[]}`)
+		res := call(t, newFakeGitHub(t).deps(testToken), "add_labels", `{"owner":"octo","repo":"hello","number":7,"labels":[]}`)
 		wantErrorText(t, res, `invalid argument "labels": must name at least one label`)
 	})
 }
@@ -51,7 +51,7 @@ func TestRemoveLabel(t *testing.T) {
 	f := newFakeGitHub(t)
 	// The name is escaped as one path segment: spaces and '/' stay in it.
 	f.on("DELETE", "/repos/octo/hello/issues/7/labels/area%2Fcli%20tools", 200, "["+labelJSON("bug", "d73a4a")+"]", nil)
-	res := call(t, f.deps(testToken), "remove_label", `{"owner":"octo","repo":"hello","issue_number":7,"label":"area/cli tools"}`)
+	res := call(t, f.deps(testToken), "remove_label", `{"owner":"octo","repo":"hello","number":7,"label":"area/cli tools"}`)
 	if res.IsError {
 		t.Fatal(resultText(t, res))
 	}
@@ -61,7 +61,7 @@ func TestRemoveLabel(t *testing.T) {
 	t.Run("a label the issue does not have", func(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("DELETE", "/repos/octo/hello/issues/7/labels/wontfix", 404, `{"message":"Label does not exist"}`, nil)
-		res := call(t, f.deps(testToken), "remove_label", `{"owner":"octo","repo":"hello","issue_number":7,"label":"wontfix"}`)
+		res := call(t, f.deps(testToken), "remove_label", `{"owner":"octo","repo":"hello","number":7,"label":"wontfix"}`)
 		wantErrorText(t, res, `remove label "wontfix" from octo/hello#7`, "or the issue does not have this label: get_issue shows its labels")
 	})
 }
@@ -87,7 +87,7 @@ const assignedIssueJSON = `{"number":7,"title":"Crash","state":"open","user":{"l
 func TestAddAssignees(t *testing.T) {
 	f := newFakeGitHub(t)
 	f.on("POST", "/repos/octo/hello/issues/7/assignees", 201, assignedIssueJSON, jsonBody(`{"assignees":["hubot","ghost"]}`))
-	res := call(t, f.deps(testToken), "add_assignees", `{"owner":"octo","repo":"hello","issue_number":7,"assignees":["hubot","ghost"]}`)
+	res := call(t, f.deps(testToken), "add_assignees", `{"owner":"octo","repo":"hello","number":7,"assignees":["hubot","ghost"]}`)
 	if res.IsError {
 		t.Fatal(resultText(t, res))
 	}
@@ -101,7 +101,7 @@ func TestAddAssignees(t *testing.T) {
 func TestRemoveAssignees(t *testing.T) {
 	f := newFakeGitHub(t)
 	f.on("DELETE", "/repos/octo/hello/issues/7/assignees", 200, `{"number":7,"assignees":[]}`, jsonBody(`{"assignees":["octo","hubot"]}`))
-	res := call(t, f.deps(testToken), "remove_assignees", `{"owner":"octo","repo":"hello","issue_number":7,"assignees":["octo","hubot"]}`)
+	res := call(t, f.deps(testToken), "remove_assignees", `{"owner":"octo","repo":"hello","number":7,"assignees":["octo","hubot"]}`)
 	if res.IsError {
 		t.Fatal(resultText(t, res))
 	}
@@ -116,7 +116,7 @@ func TestListSubIssues(t *testing.T) {
 		{"id":11,"number":2,"title":"Parser","state":"open","body":"long text","user":{"login":"octo"},"comments":1,"created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","html_url":"https://github.com/octo/hello/issues/2","repository_url":"https://api.github.test/repos/octo/hello"},
 		{"id":12,"number":9,"title":"Docs","state":"closed","user":{"login":"hubot"},"created_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-03T03:04:05Z","html_url":"https://github.com/octo/docs/issues/9","repository_url":"https://api.github.test/repos/octo/docs"}]`,
 		query("page=1&per_page=20"))
-	res := call(t, f.deps(testToken), "list_sub_issues", `{"owner":"octo","repo":"hello","issue_number":1}`)
+	res := call(t, f.deps(testToken), "list_sub_issues", `{"owner":"octo","repo":"hello","number":1}`)
 	if res.IsError {
 		t.Fatal(resultText(t, res))
 	}
@@ -134,7 +134,7 @@ func TestAddAndRemoveSubIssue(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/issues/2", 200, `{"id":1002,"number":2}`, nil)
 		f.on("POST", "/repos/octo/hello/issues/1/sub_issues", 201, `{"id":1001,"number":1}`, jsonBody(`{"sub_issue_id":1002,"replace_parent":true}`))
-		res := call(t, f.deps(testToken), "add_sub_issue", `{"owner":"octo","repo":"hello","issue_number":1,"sub_issue":2,"replace_parent":true}`)
+		res := call(t, f.deps(testToken), "add_sub_issue", `{"owner":"octo","repo":"hello","number":1,"sub_issue":2,"replace_parent":true}`)
 		if res.IsError {
 			t.Fatal(resultText(t, res))
 		}
@@ -146,18 +146,18 @@ func TestAddAndRemoveSubIssue(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/issues/2", 200, `{"id":1002,"number":2}`, nil)
 		f.on("POST", "/repos/octo/hello/issues/1/sub_issues", 422, `{"message":"Validation Failed","errors":[{"resource":"Issue","code":"custom","message":"Issue may not contain duplicate sub-issues and Sub issue may only have one parent"}]}`, jsonBody(`{"sub_issue_id":1002}`))
-		res := call(t, f.deps(testToken), "add_sub_issue", `{"owner":"octo","repo":"hello","issue_number":1,"sub_issue":2}`)
+		res := call(t, f.deps(testToken), "add_sub_issue", `{"owner":"octo","repo":"hello","number":1,"sub_issue":2}`)
 		wantErrorText(t, res, "add #2 as sub-issue of octo/hello#1", "may only have one parent", "retry with replace_parent true")
 	})
 	t.Run("an issue cannot be its own sub-issue", func(t *testing.T) {
-		res := call(t, newFakeGitHub(t).deps(testToken), "add_sub_issue", `{"owner":"octo","repo":"hello","issue_number":1,"sub_issue":1}`)
+		res := call(t, newFakeGitHub(t).deps(testToken), "add_sub_issue", `{"owner":"octo","repo":"hello","number":1,"sub_issue":1}`)
 		wantErrorText(t, res, `invalid argument "sub_issue": is the parent itself`)
 	})
 	t.Run("remove", func(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/issues/2", 200, `{"id":1002,"number":2}`, nil)
 		f.on("DELETE", "/repos/octo/hello/issues/1/sub_issue", 200, `{"id":1001,"number":1}`, jsonBody(`{"sub_issue_id":1002}`))
-		res := call(t, f.deps(testToken), "remove_sub_issue", `{"owner":"octo","repo":"hello","issue_number":1,"sub_issue":2}`)
+		res := call(t, f.deps(testToken), "remove_sub_issue", `{"owner":"octo","repo":"hello","number":1,"sub_issue":2}`)
 		if res.IsError {
 			t.Fatal(resultText(t, res))
 		}
@@ -168,7 +168,7 @@ func TestAddAndRemoveSubIssue(t *testing.T) {
 	t.Run("a missing sub-issue is named", func(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/issues/5", 404, `{"message":"Not Found"}`, nil)
-		res := call(t, f.deps(testToken), "remove_sub_issue", `{"owner":"octo","repo":"hello","issue_number":1,"sub_issue":5}`)
-		wantErrorText(t, res, "remove sub-issue #5 from octo/hello#1: sub-issue #5: not found (404)")
+		res := call(t, f.deps(testToken), "remove_sub_issue", `{"owner":"octo","repo":"hello","number":1,"sub_issue":5}`)
+		wantErrorText(t, res, "remove sub-issue #5 from octo/hello#1: sub-issue #5: not found (404")
 	})
 }

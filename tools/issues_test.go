@@ -169,7 +169,7 @@ func TestGetIssue(t *testing.T) {
 	}{
 		{
 			name: "without comments one request returns the whole body",
-			args: `{"owner":"octo","repo":"hello","issue_number":1347}`,
+			args: `{"owner":"octo","repo":"hello","number":1347}`,
 			stubs: func(f *fakeGitHub) {
 				f.on("GET", "/repos/octo/hello/issues/1347", 200, readTestdata(t, "issue_closed.json"), wantQuery(""))
 			},
@@ -177,7 +177,7 @@ func TestGetIssue(t *testing.T) {
 		},
 		{
 			name: "with comments the first page follows, each comment capped",
-			args: `{"owner":"octo","repo":"hello","issue_number":1347,"with_comments":true,"comments_per_page":2}`,
+			args: `{"owner":"octo","repo":"hello","number":1347,"with_comments":true,"comments_per_page":2}`,
 			stubs: func(f *fakeGitHub) {
 				f.on("GET", "/repos/octo/hello/issues/1347", 200, readTestdata(t, "issue_closed.json"), nil)
 				s := f.on("GET", "/repos/octo/hello/issues/1347/comments", 200, readTestdata(t, "issue_comments.json"), wantQuery("page=1&per_page=2"))
@@ -197,7 +197,7 @@ func TestGetIssue(t *testing.T) {
 		},
 		{
 			name: "with comments the default page size is 10",
-			args: `{"owner":"octo","repo":"hello","issue_number":1347,"with_comments":true}`,
+			args: `{"owner":"octo","repo":"hello","number":1347,"with_comments":true}`,
 			stubs: func(f *fakeGitHub) {
 				f.on("GET", "/repos/octo/hello/issues/1347", 200, readTestdata(t, "issue_closed.json"), nil)
 				f.on("GET", "/repos/octo/hello/issues/1347/comments", 200, `[]`, wantQuery("page=1&per_page=10"))
@@ -206,7 +206,7 @@ func TestGetIssue(t *testing.T) {
 		},
 		{
 			name: "an issue without comments is not asked for them",
-			args: `{"owner":"octo","repo":"hello","issue_number":1347,"with_comments":true}`,
+			args: `{"owner":"octo","repo":"hello","number":1347,"with_comments":true}`,
 			stubs: func(f *fakeGitHub) {
 				f.on("GET", "/repos/octo/hello/issues/1347", 200, strings.Replace(readTestdata(t, "issue_closed.json"), `"comments": 2`, `"comments": 0`, 1), nil)
 			},
@@ -238,7 +238,7 @@ func TestGetIssueSize(t *testing.T) {
 	f := newFakeGitHub(t)
 	raw := readTestdata(t, "issue_closed.json")
 	f.on("GET", "/repos/octo/hello/issues/1347", 200, raw, nil)
-	res := call(t, f.deps(testToken), "get_issue", `{"owner":"octo","repo":"hello","issue_number":1347}`)
+	res := call(t, f.deps(testToken), "get_issue", `{"owner":"octo","repo":"hello","number":1347}`)
 	if res.IsError {
 		t.Fatalf("unexpected error: %s", resultText(t, res))
 	}
@@ -262,50 +262,41 @@ func TestGetIssueErrors(t *testing.T) {
 	}{
 		{
 			name: "a missing issue says the token may lack access",
-			args: `{"owner":"octo","repo":"hello","issue_number":9}`,
+			args: `{"owner":"octo","repo":"hello","number":9}`,
 			stubs: func(f *fakeGitHub) {
 				f.on("GET", "/repos/octo/hello/issues/9", 404, `{"message":"Not Found"}`, nil)
 			},
-			want: []string{"get issue octo/hello#9", "not found (404)", "token may lack access"},
+			want: []string{"get issue octo/hello#9", "not found (404", "token may lack access"},
 		},
 		{
 			name: "a deleted issue is gone",
-			args: `{"owner":"octo","repo":"hello","issue_number":9}`,
+			args: `{"owner":"octo","repo":"hello","number":9}`,
 			stubs: func(f *fakeGitHub) {
 				f.on("GET", "/repos/octo/hello/issues/9", 410, `{"message":"This issue was deleted"}`, nil)
 			},
 			want: []string{"get issue octo/hello#9", "410: This issue was deleted"},
 		},
 		{
-			name: "a failure reading the comments names that step",
-			args: `{"owner":"octo","repo":"hello","issue_number":1347,"with_comments":true}`,
-			stubs: func(f *fakeGitHub) {
-				f.on("GET", "/repos/octo/hello/issues/1347", 200, readTestdata(t, "issue_closed.json"), nil)
-				f.on("GET", "/repos/octo/hello/issues/1347/comments", 403, `{"message":"Resource not accessible by personal access token"}`, nil)
-			},
-			want: []string{"list comments of issue octo/hello#1347", "forbidden (403"},
-		},
-		{
 			name:  "a missing issue number makes no request",
 			args:  `{"owner":"octo","repo":"hello"}`,
 			stubs: func(f *fakeGitHub) {},
-			want:  []string{`invalid argument "issue_number": is missing or 0`},
+			want:  []string{`invalid argument "number": is missing or 0`},
 		},
 		{
 			name:  "an owner with the repository in it makes no request",
-			args:  `{"owner":"octo/hello","repo":"hello","issue_number":1}`,
+			args:  `{"owner":"octo/hello","repo":"hello","number":1}`,
 			stubs: func(f *fakeGitHub) {},
 			want:  []string{`invalid argument "owner"`, "without '/'"},
 		},
 		{
-			name:  "number instead of issue_number makes no request",
-			args:  `{"owner":"octo","repo":"hello","number":1}`,
+			name:  "issue_number instead of number makes no request",
+			args:  `{"owner":"octo","repo":"hello","issue_number":1}`,
 			stubs: func(f *fakeGitHub) {},
-			want:  []string{`invalid argument "number": is not an argument of this tool`},
+			want:  []string{`invalid argument "issue_number": is not an argument of this tool`},
 		},
 		{
 			name:  "a page size above 50 makes no request",
-			args:  `{"owner":"octo","repo":"hello","issue_number":1,"with_comments":true,"comments_per_page":51}`,
+			args:  `{"owner":"octo","repo":"hello","number":1,"with_comments":true,"comments_per_page":51}`,
 			stubs: func(f *fakeGitHub) {},
 			want:  []string{`invalid argument "comments_per_page": is 51; it must be at most 50`},
 		},
@@ -398,7 +389,7 @@ func TestListIssuesErrors(t *testing.T) {
 		want   []string
 	}{
 		{name: "a missing repository", args: `{"owner":"octo","repo":"nope"}`, status: 404, body: `{"message":"Not Found"}`,
-			want: []string{"list issues of octo/nope", "not found (404)"}},
+			want: []string{"list issues of octo/nope", "not found (404"}},
 		{name: "issues turned off", args: `{"owner":"octo","repo":"nope"}`, status: 410, body: `{"message":"Issues are disabled for this repo"}`,
 			want: []string{"gone (410: Issues are disabled for this repo)"}},
 		{name: "a since that is not RFC 3339", args: `{"owner":"octo","repo":"hello","since":"yesterday"}`,
@@ -433,27 +424,27 @@ func TestUpdateIssue(t *testing.T) {
 	}{
 		{
 			name:     "closing as completed sends state and reason only",
-			args:     `{"owner":"octo","repo":"hello","issue_number":1347,"state":"closed","state_reason":"completed"}`,
+			args:     `{"owner":"octo","repo":"hello","number":1347,"state":"closed","state_reason":"completed"}`,
 			wantBody: `{"state":"closed","state_reason":"completed"}`,
 		},
 		{
 			name:     "reopening",
-			args:     `{"owner":"octo","repo":"hello","issue_number":1347,"state":"open","state_reason":"reopened"}`,
+			args:     `{"owner":"octo","repo":"hello","number":1347,"state":"open","state_reason":"reopened"}`,
 			wantBody: `{"state":"open","state_reason":"reopened"}`,
 		},
 		{
 			name:     "empty lists and milestone 0 clear labels, assignees and milestone",
-			args:     `{"owner":"octo","repo":"hello","issue_number":1347,"labels":[],"assignees":[],"milestone":0}`,
+			args:     `{"owner":"octo","repo":"hello","number":1347,"labels":[],"assignees":[],"milestone":0}`,
 			wantBody: `{"labels":[],"assignees":[],"milestone":null}`,
 		},
 		{
 			name:     "an empty body is sent, to clear it",
-			args:     `{"owner":"octo","repo":"hello","issue_number":1347,"body":""}`,
+			args:     `{"owner":"octo","repo":"hello","number":1347,"body":""}`,
 			wantBody: `{"body":""}`,
 		},
 		{
 			name:     "every field is sent",
-			args:     `{"owner":"octo","repo":"hello","issue_number":1347,"title":"Panic on start","body":"New body","state":"closed","state_reason":"not_planned","labels":["bug"],"assignees":["octo","hubot"],"milestone":3}`,
+			args:     `{"owner":"octo","repo":"hello","number":1347,"title":"Panic on start","body":"New body","state":"closed","state_reason":"not_planned","labels":["bug"],"assignees":["octo","hubot"],"milestone":3}`,
 			wantBody: `{"title":"Panic on start","body":"New body","state":"closed","state_reason":"not_planned","labels":["bug"],"assignees":["octo","hubot"],"milestone":3}`,
 		},
 	}
@@ -482,33 +473,33 @@ func TestUpdateIssueErrors(t *testing.T) {
 		body   string
 		want   []string
 	}{
-		{name: "nothing to change", args: `{"owner":"octo","repo":"hello","issue_number":1}`,
+		{name: "nothing to change", args: `{"owner":"octo","repo":"hello","number":1}`,
 			want: []string{"update issue octo/hello#1: nothing to change"}},
-		{name: "a reason without a state", args: `{"owner":"octo","repo":"hello","issue_number":1,"state_reason":"completed"}`,
+		{name: "a reason without a state", args: `{"owner":"octo","repo":"hello","number":1,"state_reason":"completed"}`,
 			want: []string{`invalid argument "state_reason": needs state`, `{"state":"closed","state_reason":"completed"}`}},
-		{name: "closing as reopened", args: `{"owner":"octo","repo":"hello","issue_number":1,"state":"closed","state_reason":"reopened"}`,
+		{name: "closing as reopened", args: `{"owner":"octo","repo":"hello","number":1,"state":"closed","state_reason":"reopened"}`,
 			want: []string{`invalid argument "state_reason": reopened goes with state open`}},
-		{name: "opening as not planned", args: `{"owner":"octo","repo":"hello","issue_number":1,"state":"open","state_reason":"not_planned"}`,
+		{name: "opening as not planned", args: `{"owner":"octo","repo":"hello","number":1,"state":"open","state_reason":"not_planned"}`,
 			want: []string{`invalid argument "state_reason": not_planned goes with state closed`}},
-		{name: "an unknown reason", args: `{"owner":"octo","repo":"hello","issue_number":1,"state":"closed","state_reason":"duplicate"}`,
+		{name: "an unknown reason", args: `{"owner":"octo","repo":"hello","number":1,"state":"closed","state_reason":"duplicate"}`,
 			want: []string{`invalid argument "state_reason": got "duplicate"; it must be one of completed, not_planned, reopened`}},
-		{name: "a negative milestone", args: `{"owner":"octo","repo":"hello","issue_number":1,"milestone":-2}`,
+		{name: "a negative milestone", args: `{"owner":"octo","repo":"hello","number":1,"milestone":-2}`,
 			want: []string{`invalid argument "milestone": is -2; give a milestone number, or 0 to remove the milestone`}},
-		{name: "an over-long body", args: `{"owner":"octo","repo":"hello","issue_number":1,"body":"` + strings.Repeat("é", 65537) + `"}`,
+		{name: "an over-long body", args: `{"owner":"octo","repo":"hello","number":1,"body":"` + strings.Repeat("é", 65537) + `"}`,
 			want: []string{`invalid argument "body": has 65537 characters; GitHub accepts at most 65536`}},
-		{name: "an assignee that is not a login", args: `{"owner":"octo","repo":"hello","issue_number":1,"assignees":["octo/hello"]}`,
+		{name: "an assignee that is not a login", args: `{"owner":"octo","repo":"hello","number":1,"assignees":["octo/hello"]}`,
 			want: []string{`invalid argument "assignees[0]"`}},
 		{name: "a missing issue number", args: `{"owner":"octo","repo":"hello","state":"closed"}`,
-			want: []string{`invalid argument "issue_number": is missing or 0`}},
-		{name: "GitHub's validation failure is relayed per field", args: `{"owner":"octo","repo":"hello","issue_number":1,"assignees":["ghost"]}`,
+			want: []string{`invalid argument "number": is missing or 0`}},
+		{name: "GitHub's validation failure is relayed per field", args: `{"owner":"octo","repo":"hello","number":1,"assignees":["ghost"]}`,
 			status: 422, body: `{"message":"Validation Failed","errors":[{"resource":"Issue","field":"assignees","code":"invalid","value":"ghost"}]}`,
 			want: []string{"update issue octo/hello#1", "422 Validation Failed", "assignees is invalid"}},
-		{name: "no permission", args: `{"owner":"octo","repo":"hello","issue_number":1,"state":"closed","state_reason":"completed"}`,
+		{name: "no permission", args: `{"owner":"octo","repo":"hello","number":1,"state":"closed","state_reason":"completed"}`,
 			status: 403, body: `{"message":"Must have admin rights to Repository."}`,
 			want: []string{"forbidden (403: Must have admin rights to Repository.)", "permission"}},
-		{name: "a missing issue", args: `{"owner":"octo","repo":"hello","issue_number":1,"title":"x"}`,
+		{name: "a missing issue", args: `{"owner":"octo","repo":"hello","number":1,"title":"x"}`,
 			status: 404, body: `{"message":"Not Found"}`,
-			want: []string{"update issue octo/hello#1: not found (404)"}},
+			want: []string{"update issue octo/hello#1: not found (404"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -525,7 +516,7 @@ func TestAddIssueComment(t *testing.T) {
 	f := newFakeGitHub(t)
 	created := rawComment(t, 0)
 	f.on("POST", "/repos/octo/hello/issues/1347/comments", 201, created, jsonBody(`{"body":"Fixed in #1350, thanks!"}`))
-	res := call(t, f.deps(testToken), "add_issue_comment", `{"owner":"octo","repo":"hello","issue_number":1347,"body":"Fixed in #1350, thanks!"}`)
+	res := call(t, f.deps(testToken), "add_issue_comment", `{"owner":"octo","repo":"hello","number":1347,"body":"Fixed in #1350, thanks!"}`)
 	if res.IsError {
 		t.Fatalf("unexpected error: %s", resultText(t, res))
 	}
@@ -553,18 +544,18 @@ func TestAddIssueCommentErrors(t *testing.T) {
 		body   string
 		want   []string
 	}{
-		{name: "a locked issue", args: `{"owner":"octo","repo":"hello","issue_number":1,"body":"hi"}`,
+		{name: "a locked issue", args: `{"owner":"octo","repo":"hello","number":1,"body":"hi"}`,
 			status: 403, body: `{"message":"Unable to create comment because issue is locked."}`,
 			want: []string{"comment on issue octo/hello#1", "forbidden (403: Unable to create comment because issue is locked.)"}},
-		{name: "a missing issue", args: `{"owner":"octo","repo":"hello","issue_number":1,"body":"hi"}`,
+		{name: "a missing issue", args: `{"owner":"octo","repo":"hello","number":1,"body":"hi"}`,
 			status: 404, body: `{"message":"Not Found"}`,
-			want: []string{"comment on issue octo/hello#1: not found (404)"}},
-		{name: "an empty body", args: `{"owner":"octo","repo":"hello","issue_number":1,"body":""}`,
+			want: []string{"comment on issue octo/hello#1: not found (404"}},
+		{name: "an empty body", args: `{"owner":"octo","repo":"hello","number":1,"body":""}`,
 			want: []string{`invalid argument "body": must not be empty`}},
-		{name: "no body", args: `{"owner":"octo","repo":"hello","issue_number":1}`,
+		{name: "no body", args: `{"owner":"octo","repo":"hello","number":1}`,
 			want: []string{`invalid argument "body": must not be empty`}},
 		{name: "a missing issue number", args: `{"owner":"octo","repo":"hello","body":"hi"}`,
-			want: []string{`invalid argument "issue_number": is missing or 0`}},
+			want: []string{`invalid argument "number": is missing or 0`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -591,8 +582,8 @@ func TestListIssueComments(t *testing.T) {
 		args      string
 		wantQuery string
 	}{
-		{name: "default paging", args: `{"owner":"octo","repo":"hello","issue_number":1347}`, wantQuery: "page=1&per_page=20"},
-		{name: "since and paging", args: `{"owner":"octo","repo":"hello","issue_number":1347,"since":"2026-11-02T00:00:00+02:00","page":1,"per_page":2}`,
+		{name: "default paging", args: `{"owner":"octo","repo":"hello","number":1347}`, wantQuery: "page=1&per_page=20"},
+		{name: "since and paging", args: `{"owner":"octo","repo":"hello","number":1347,"since":"2026-11-02T00:00:00+02:00","page":1,"per_page":2}`,
 			wantQuery: "since=2026-11-02T00:00:00%2B02:00&page=1&per_page=2"},
 	}
 	for _, tt := range tests {
@@ -618,12 +609,12 @@ func TestListIssueCommentsErrors(t *testing.T) {
 		status int // 0: no request is expected
 		want   []string
 	}{
-		{name: "a missing issue", args: `{"owner":"octo","repo":"hello","issue_number":1}`, status: 404,
-			want: []string{"list comments of issue octo/hello#1: not found (404)"}},
-		{name: "a bad since", args: `{"owner":"octo","repo":"hello","issue_number":1,"since":"2026-13-01T00:00:00Z"}`,
+		{name: "a missing issue", args: `{"owner":"octo","repo":"hello","number":1}`, status: 404,
+			want: []string{"list comments of issue octo/hello#1: not found (404"}},
+		{name: "a bad since", args: `{"owner":"octo","repo":"hello","number":1,"since":"2026-13-01T00:00:00Z"}`,
 			want: []string{`invalid argument "since"`}},
 		{name: "a missing issue number", args: `{"owner":"octo","repo":"hello"}`,
-			want: []string{`invalid argument "issue_number": is missing or 0`}},
+			want: []string{`invalid argument "number": is missing or 0`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -757,5 +748,21 @@ func TestSearchIssuesOwnerUnderRepoList(t *testing.T) {
 	text := resultText(t, res)
 	if !strings.Contains(text, `"repo":"octo/hello"`) || strings.Contains(text, "other/x") {
 		t.Errorf("result %s, want octo/hello's issue only", text)
+	}
+}
+
+func TestGetIssueWithCommentsThatCannotBeReadKeepsTheIssue(t *testing.T) {
+	f := newFakeGitHub(t)
+	f.on("GET", "/repos/octo/hello/issues/1347", 200, readTestdata(t, "issue_closed.json"), nil)
+	f.on("GET", "/repos/octo/hello/issues/1347/comments", 403, `{"message":"Resource not accessible by personal access token"}`, nil)
+	var got IssueDetails
+	structured(t, f.deps(testToken), "get_issue", `{"owner":"octo","repo":"hello","number":1347,"with_comments":true}`, &got)
+	if got.Number != 1347 || len(got.Comments) != 0 {
+		t.Errorf("issue = %+v, want the issue without comments", got)
+	}
+	for _, w := range []string{"list comments of issue octo/hello#1347", "forbidden (403", "the issue is shown without its comments"} {
+		if !strings.Contains(got.Note, w) {
+			t.Errorf("note %q does not contain %q", got.Note, w)
+		}
 	}
 }

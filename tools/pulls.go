@@ -290,7 +290,7 @@ func getPullRequest() toolkit.Tool {
 type PullRequestFilesArgs struct {
 	PullArgs
 	Path   string `json:"path,omitempty" ghmcp:"path,quiet"`
-	Offset int    `json:"offset,omitempty"`
+	Offset int    `json:"offset,omitempty" jsonschema:"With path: a file's next_offset"`
 	PageArgs
 }
 
@@ -405,7 +405,7 @@ func refOf(contentsURL string) string {
 // ListReviewsArgs are the arguments of list_pull_request_reviews.
 type ListReviewsArgs struct {
 	PullArgs
-	Comments bool `json:"comments,omitempty"`
+	Comments bool `json:"comments,omitempty" jsonschema:"Line comments instead of reviews"`
 	PageArgs
 }
 

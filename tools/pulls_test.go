@@ -96,7 +96,7 @@ func TestListPullRequestsErrors(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/pulls", 404, `{"message":"Not Found"}`, nil)
 		callWantError(t, f.deps(testToken), "list_pull_requests", `{"owner":"octo","repo":"hello"}`,
-			"list pull requests of octo/hello: not found (404)", "token may lack access")
+			"list pull requests of octo/hello: not found (404", "token may lack access")
 	})
 	for name, args := range map[string]string{
 		"a head with a space":    `{"owner":"octo","repo":"hello","head":"my branch"}`,
@@ -154,7 +154,7 @@ func TestGetPullRequestErrors(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/pulls/9", 404, `{"message":"Not Found"}`, nil)
 		callWantError(t, f.deps(testToken), "get_pull_request", `{"owner":"octo","repo":"hello","number":9}`,
-			"get pull request octo/hello#9: not found (404)")
+			"get pull request octo/hello#9: not found (404")
 	})
 	t.Run("a missing number is refused before any request", func(t *testing.T) {
 		f := newFakeGitHub(t)
@@ -373,7 +373,7 @@ func TestListPullRequestReviews(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/pulls/9/comments", 404, `{"message":"Not Found"}`, nil)
 		callWantError(t, f.deps(testToken), "list_pull_request_reviews", `{"owner":"octo","repo":"hello","number":9,"comments":true}`,
-			"list review comments of pull request octo/hello#9: not found (404)")
+			"list review comments of pull request octo/hello#9: not found (404")
 	})
 }
 
@@ -584,7 +584,7 @@ func TestUpdatePullRequestErrors(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("PATCH", "/repos/octo/hello/pulls/1347", 422, `{"message":"Validation Failed","errors":[{"resource":"PullRequest","field":"base","code":"invalid"}]}`, nil)
 		callWantError(t, f.deps(testToken), "update_pull_request", `{"owner":"octo","repo":"hello","number":1347,"base":"nope"}`,
-			"update pull request octo/hello#1347: GitHub rejected the input (422 Validation Failed): base is invalid")
+			"update pull request octo/hello#1347: GitHub rejected the input (422 Validation Failed): PullRequest base is invalid. Fix those arguments")
 	})
 	for name, tc := range map[string]struct{ args, want string }{
 		"nothing to change":           {`{"owner":"octo","repo":"hello","number":1}`, `nothing to change: give at least one of title, body, state, base`},
@@ -676,7 +676,7 @@ func TestMergePullRequestErrors(t *testing.T) {
 			name:   "a missing pull request",
 			status: 404,
 			body:   `{"message":"Not Found"}`,
-			want:   []string{"merge pull request octo/hello#1347: not found (404)", "token may lack access"},
+			want:   []string{"merge pull request octo/hello#1347: not found (404", "token may lack access"},
 		},
 		{
 			name:   "a token without write access",

@@ -205,7 +205,7 @@ func searchRepositories() toolkit.Tool {
 // ListBranchesArgs are the arguments of list_branches.
 type ListBranchesArgs struct {
 	RepoArgs
-	Protected bool `json:"protected,omitempty"`
+	Protected bool `json:"protected,omitempty" jsonschema:"Only protected branches"`
 	PageArgs
 }
 
@@ -299,8 +299,8 @@ func getFileContents() toolkit.Tool {
 			what += " at " + in.Ref
 		}
 		file, dir, _, err := d.GitHub.Repositories.GetContents(ctx, in.Owner, in.Repo, in.Path, &gh.RepositoryContentGetOptions{Ref: in.Ref})
-		if status, e := statusOf(err); status == http.StatusNotFound {
-			return FileContents{}, toolkit.Op(what, fmt.Errorf("%s; or the path (or ref) does not exist: list the parent directory to check", toolkit.ExplainResponse(e)))
+		if status, e := statusOf(err); status == http.StatusNotFound && in.Ref != "" {
+			return FileContents{}, toolkit.Op(what, fmt.Errorf("%s; or ref %q does not exist: list_branches shows the branches", toolkit.ExplainResponse(e), in.Ref))
 		}
 		if err != nil {
 			return FileContents{}, toolkit.Op(what, err)
@@ -669,7 +669,7 @@ func fileWriteError(in CreateOrUpdateFileArgs, err error) error {
 	case status == http.StatusUnprocessableEntity && in.SHA == "":
 		return fmt.Errorf("%s. If %s already exists, %s and pass its sha", toolkit.ExplainResponse(e), in.Path, reread)
 	case status == http.StatusNotFound && in.Branch != "":
-		return fmt.Errorf("%s; or branch %q does not exist: create it with create_branch", toolkit.ExplainResponse(e), in.Branch)
+		return fmt.Errorf("not found (404 %s): branch %q does not exist in %s (create_branch creates it), or the repository is private and the token may lack access to it", e.Message, in.Branch, in.RepoArgs)
 	}
 	return err
 }

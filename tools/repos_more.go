@@ -93,7 +93,7 @@ func pushFiles() toolkit.Tool {
 		}
 		ref, _, err := d.GitHub.Git.GetRef(ctx, in.Owner, in.Repo, "heads/"+in.Branch)
 		if status, e := statusOf(err); status == http.StatusNotFound {
-			return PushResult{}, toolkit.Op(what, fmt.Errorf("%s; or branch %q does not exist: create it with create_branch", toolkit.ExplainResponse(e), in.Branch))
+			return PushResult{}, toolkit.Op(what, fmt.Errorf("%s; create_branch creates it", toolkit.ExplainResponse(e)))
 		}
 		if err != nil {
 			return PushResult{}, toolkit.Op(what, err)
@@ -222,9 +222,6 @@ func getRepositoryTree() toolkit.Tool {
 		}
 		what := fmt.Sprintf("get tree of %s at %s", in.RepoArgs, ref)
 		tree, _, err := d.GitHub.Git.GetTree(ctx, in.Owner, in.Repo, escapePath(ref), true)
-		if status, e := statusOf(err); status == http.StatusNotFound {
-			return TreeResult{}, toolkit.Op(what, fmt.Errorf("%s; or ref %q does not exist: list_branches shows the branches", toolkit.ExplainResponse(e), ref))
-		}
 		if err != nil {
 			return TreeResult{}, toolkit.Op(what, err)
 		}

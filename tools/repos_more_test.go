@@ -65,7 +65,7 @@ func TestPushFilesRefusals(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/git/ref/heads/nope", 404, `{"message":"Not Found"}`, nil)
 		res := call(t, f.deps(testToken), "push_files", `{"owner":"octo","repo":"hello","branch":"nope","message":"m","files":[{"path":"a","content":"x"}]}`)
-		wantErrorText(t, res, `branch "nope" does not exist: create it with create_branch`)
+		wantErrorText(t, res, `branch "nope" in octo/hello does not exist`, "create_branch creates it")
 	})
 	for _, tt := range []struct{ name, args, want string }{
 		{"no files", `"files":[]`, `invalid argument "files": must list at least one file`},

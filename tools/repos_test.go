@@ -68,7 +68,7 @@ func TestGetRepositoryDetailsErrors(t *testing.T) {
 			name:   "missing or private repository says the token may lack access",
 			status: 404,
 			body:   `{"message":"Not Found","documentation_url":"https://docs.github.com/rest/repos/repos#get-a-repository"}`,
-			want:   []string{"get repository octo/hello", "not found (404)", "token may lack access"},
+			want:   []string{"get repository octo/hello", "not found (404", "Stop and ask the user"},
 		},
 		{
 			name:   "bad credentials says which variable to fix",
@@ -348,7 +348,7 @@ func TestGetFileContentsErrors(t *testing.T) {
 		{name: "a bad ref is refused", args: `{"owner":"octo","repo":"hello","ref":"main..dev"}`, want: []string{`invalid argument "ref"`, "must not contain '..'"}},
 		{
 			name: "a missing path says so", args: `{"owner":"octo","repo":"hello","path":"nope.md"}`, status: 404, body: `{"message":"Not Found"}`,
-			want: []string{"get nope.md in octo/hello", "not found (404)", "the path (or ref) does not exist"},
+			want: []string{"get nope.md in octo/hello", "not found (404", `path "nope.md" in octo/hello does not exist`},
 		},
 		{
 			name: "an offset past the end names the size", args: `{"owner":"octo","repo":"hello","path":"nope.md","offset":99}`, status: 200, body: contentFile("nope.md", []byte("short\n")),
@@ -586,7 +586,7 @@ func TestCreateOrUpdateFileErrors(t *testing.T) {
 		},
 		{
 			name: "a missing branch says to create it", args: update, status: 404, body: `{"message":"Branch feature not found"}`,
-			want: []string{"not found (404)", `branch "feature" does not exist: create it with create_branch`},
+			want: []string{"not found (404", `branch "feature" does not exist in octo/hello (create_branch creates it)`},
 		},
 		{
 			name: "an archived repository is read-only", args: create, status: 403, body: `{"message":"Repository was archived so is read-only."}`,
@@ -673,6 +673,6 @@ func TestGetLatestRelease(t *testing.T) {
 		f := newFakeGitHub(t)
 		f.on("GET", "/repos/octo/hello/releases/tags/v9", 404, `{"message":"Not Found"}`, nil)
 		wantError(t, call(t, f.deps(testToken), "get_latest_release", `{"owner":"octo","repo":"hello","tag":"v9"}`),
-			"get release v9 of octo/hello", "not found (404)")
+			"get release v9 of octo/hello", "not found (404")
 	})
 }

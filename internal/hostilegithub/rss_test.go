@@ -36,7 +36,7 @@ func TestPeakRSS(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/ghmcp/ghmcp").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	issue := `{"owner":"o","repo":"r","issue_number":1}`
+	issue := `{"owner":"o","repo":"r","number":1}`
 	list := `{"owner":"o","repo":"r"}`
 	for _, tt := range []struct {
 		name, tool, args, path string

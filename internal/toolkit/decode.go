@@ -70,7 +70,7 @@ func decodeArgs(raw any, dst any) error {
 	case errors.As(err, &typeErr) && typeErr.Field == "":
 		return fmt.Errorf("arguments must be a JSON object, got %s", typeErr.Value)
 	case errors.As(err, &typeErr):
-		return &ArgError{Arg: typeErr.Field, Problem: fmt.Sprintf("must be %s, got %s", jsonTypeName(typeErr.Type.Kind().String()), typeErr.Value)}
+		return &ArgError{Arg: jsonPath(reflect.TypeOf(dst), typeErr.Field), Problem: fmt.Sprintf("must be %s, got %s", jsonTypeName(typeErr.Type.Kind().String()), typeErr.Value)}
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("arguments are not valid JSON: %v", err)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -78,6 +78,53 @@ func decodeArgs(raw any, dst any) error {
 		return &ArgError{Arg: strings.Trim(name, `"`), Problem: "is not an argument of this tool; see its input schema for the accepted arguments"}
 	}
 	return fmt.Errorf("invalid arguments: %v", err)
+}
+
+// jsonPath turns encoding/json's path of a field ("IssueArgs.issue_number":
+// it names embedded structs by their Go type) into the argument's JSON
+// path ("issue_number"): messages name arguments, never Go types.
+func jsonPath(t reflect.Type, field string) string {
+	var out []string
+	for _, seg := range strings.Split(field, ".") {
+		for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+			t = t.Elem()
+		}
+		if t == nil || t.Kind() != reflect.Struct {
+			out = append(out, seg)
+			t = nil
+			continue
+		}
+		next, embedded := fieldByJSONName(t, seg)
+		if !embedded {
+			out = append(out, seg)
+		}
+		t = next
+	}
+	return strings.Join(out, ".")
+}
+
+// fieldByJSONName finds seg in struct t: an embedded struct named seg by
+// its Go type (embedded true), or the field whose JSON name is seg.
+func fieldByJSONName(t reflect.Type, seg string) (reflect.Type, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if f.Anonymous && name == "" && ft.Name() == seg {
+			return ft, true
+		}
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == seg || (name == "" && f.Name == seg) {
+			return f.Type, false
+		}
+	}
+	return nil, false
 }
 
 // withoutHostArguments removes hostArguments from a JSON object.
