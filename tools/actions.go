@@ -396,7 +396,7 @@ func getJobLog() toolkit.Tool {
 		Kind:    toolkit.Read,
 		Desc:    "Read the end of a job's log (up to 16 KB). Give job_id, or run_id to read the run's first failed job.",
 	}, func(ctx context.Context, d toolkit.Deps, in GetJobLogArgs) (JobLog, error) {
-		what := "get job log in " + in.RepoArgs.String()
+		var what string // set where the operation is known
 		if (in.JobID == 0) == (in.RunID == 0) {
 			return JobLog{}, &toolkit.ArgError{Arg: "job_id", Problem: "give either job_id or run_id (not both)", Example: `{"run_id": 30433642}`}
 		}

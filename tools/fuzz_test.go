@@ -108,6 +108,7 @@ func FuzzPathEscaping(f *testing.F) {
 		if !utf8.ValidString(p) || p == "" || toolkit.CheckName("path", "path", p) != nil {
 			return // refused before any URL is built
 		}
+		checkEscapedPath(t, p)
 		want := "/repos/octo/hello/contents/" + strings.TrimSuffix(p, "/")
 		ctx := context.Background()
 		check := func(op string, err error) {

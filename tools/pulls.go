@@ -312,7 +312,7 @@ func getPullRequestFiles() toolkit.Tool {
 		Kind:    toolkit.Read,
 		Desc:    fmt.Sprintf("List a pull request's changed files with patches (%d KB each); pass path and next_offset for the rest of one.", patchCap/1000),
 	}, func(ctx context.Context, d toolkit.Deps, in PullRequestFilesArgs) (PullRequestFiles, error) {
-		what := "get changed files of pull request " + in.PullArgs.String()
+		var what string // set where the operation is known
 		if in.Offset < 0 {
 			return PullRequestFiles{}, &toolkit.ArgError{Arg: "offset", Problem: fmt.Sprintf("is %d; it must be 0 or more", in.Offset)}
 		}

@@ -453,15 +453,6 @@ func listCommits() toolkit.Tool {
 	})
 }
 
-// firstErr returns the first error joined by errors.Join, so that a model
-// fixes one argument at a time with a message that names it.
-func firstErr(err error) error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) > 0 {
-		return j.Unwrap()[0]
-	}
-	return err
-}
-
 // GetCommitArgs are the arguments of get_commit.
 type GetCommitArgs struct {
 	RepoArgs

@@ -15,12 +15,6 @@ import (
 // More repository tools: several files in one commit, deleting a file,
 // the tree, tags, creating a release, forks and new repositories.
 
-// Caps of the repository tree.
-const (
-	treePageDefault = 200
-	treePageMax     = 1000
-)
-
 // repoMoreTools are the repos toolset's tools of this file, and those of
 // repo_admin.
 func repoMoreTools() []toolkit.Tool {
