@@ -29,11 +29,19 @@ import (
 type Options struct {
 	// Backends are host:port addresses on the loopback range; required.
 	Backends []string
-	// Balance is HAProxy's balance algorithm (default "roundrobin"). For
-	// Streamable HTTP sessions kept in one instance's memory,
-	// "hdr(Mcp-Session-Id)" sends a session's requests to one instance and
-	// spreads the rest (initialize has no session yet) round robin.
+	// Balance is HAProxy's balance algorithm (default "roundrobin").
+	// "hdr(Mcp-Session-Id)" sends all requests carrying one session id to
+	// one instance, but not necessarily the one that issued the id
+	// (initialize carries none and goes round robin): for sessions kept in
+	// one instance's memory, use StickyHeader.
 	Balance string
+	// StickyHeader, if set, is a response header that pins what it names
+	// to the backend that sent it: a request carrying the same value in
+	// that header goes to that backend while it is up (a stick table,
+	// stored from responses, matched on requests). "Mcp-Session-Id" keeps
+	// a Streamable HTTP session on the instance that created it; when that
+	// instance is down, the request is dispatched to another.
+	StickyHeader string
 	// HealthPath, if set, is probed on every backend (GET, 200 expected)
 	// every 100 ms; two failures take a backend out, one success brings it
 	// back.
@@ -70,6 +78,11 @@ frontend ghmcp
 backend instances
 	balance {{.Balance}}
 	hash-type consistent
+{{- if .StickyHeader}}
+	stick-table type string len 256 size 100k expire 1h
+	stick store-response res.hdr({{.StickyHeader}})
+	stick match req.hdr({{.StickyHeader}})
+{{- end}}
 {{- if .HealthPath}}
 	option httpchk GET {{.HealthPath}}
 	http-check expect status 200
@@ -104,8 +117,8 @@ func Start(t testing.TB, opts Options) *Proxy {
 	if opts.Balance == "" {
 		opts.Balance = "roundrobin"
 	}
-	if strings.ContainsAny(opts.Balance+opts.HealthPath, "\n\r") {
-		t.Fatal("haproxytest: Balance and HealthPath are one line each")
+	if strings.ContainsAny(opts.Balance+opts.HealthPath, "\n\r") || strings.ContainsAny(opts.StickyHeader, "\n\r() ,") {
+		t.Fatal("haproxytest: Balance and HealthPath are one line each, StickyHeader one header name")
 	}
 
 	l, err := net.Listen("tcp", "127.0.0.1:0")

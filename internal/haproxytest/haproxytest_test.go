@@ -83,3 +83,36 @@ func TestSessionHeaderIsSticky(t *testing.T) {
 		}
 	}
 }
+
+// A StickyHeader pins a session to the backend that issued it, whichever
+// one round robin chose for the request that created it; when that
+// backend dies, the session's requests go to another.
+func TestStickyHeaderPinsToTheIssuer(t *testing.T) {
+	var backends []*httptest.Server
+	for _, name := range []string{"a", "b", "c"} {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Mcp-Session-Id") == "" {
+				w.Header().Set("Mcp-Session-Id", "session-of-"+name)
+			}
+			io.WriteString(w, name)
+		}))
+		t.Cleanup(s.Close)
+		backends = append(backends, s)
+	}
+	p := haproxytest.Start(t, haproxytest.Options{
+		Backends:     []string{addr(backends[0]), addr(backends[1]), addr(backends[2])},
+		StickyHeader: "Mcp-Session-Id",
+	})
+	for range 3 {
+		issuer := get(t, p.URL()+"/mcp")
+		for range 3 {
+			if got := get(t, p.URL()+"/mcp", "Mcp-Session-Id", "session-of-"+issuer); got != issuer {
+				t.Errorf("session-of-%s went to %s\nconfig:\n%s", issuer, got, p.Config())
+			}
+		}
+	}
+	backends[0].Close()
+	if got := get(t, p.URL()+"/mcp", "Mcp-Session-Id", "session-of-a"); got == "a" {
+		t.Error("a dead backend answered")
+	}
+}
