@@ -7,6 +7,9 @@
 // fails: CI installs it (scripts/e2e-deps.sh), so a missing one is a
 // broken CI, not a reason to skip silently.
 //
+// Every response names the backend that answered in its X-Served-By
+// header: "i0", "i1", ..., the index in Options.Backends.
+//
 // The generated config retries a request whose connection was refused on
 // another backend (option redispatch), so that a killed instance costs a
 // client nothing once its connection is refused; with HealthPath set,
@@ -78,6 +81,7 @@ frontend ghmcp
 backend instances
 	balance {{.Balance}}
 	hash-type consistent
+	http-response set-header X-Served-By %[srv_name]
 {{- if .StickyHeader}}
 	stick-table type string len 256 size 100k expire 1h
 	stick store-response res.hdr({{.StickyHeader}})

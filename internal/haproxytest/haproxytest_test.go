@@ -105,6 +105,14 @@ func TestStickyHeaderPinsToTheIssuer(t *testing.T) {
 	})
 	for range 3 {
 		issuer := get(t, p.URL()+"/mcp")
+		resp, err := http.Get(p.URL() + "/mcp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Served-By"); !strings.HasPrefix(got, "i") {
+			t.Errorf("X-Served-By = %q, want the backend's name", got)
+		}
 		for range 3 {
 			if got := get(t, p.URL()+"/mcp", "Mcp-Session-Id", "session-of-"+issuer); got != issuer {
 				t.Errorf("session-of-%s went to %s\nconfig:\n%s", issuer, got, p.Config())
