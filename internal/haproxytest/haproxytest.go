@@ -13,7 +13,10 @@
 // The generated config retries a request whose connection was refused on
 // another backend (option redispatch), so that a killed instance costs a
 // client nothing once its connection is refused; with HealthPath set,
-// HAProxy also stops sending to a backend whose probe fails.
+// HAProxy also stops sending to a backend whose probe fails. A request a
+// backend has received is never sent again (HAProxy retries connection
+// failures only): a write in flight at an instance that dies fails for its
+// client, and is not doubled by the balancer.
 package haproxytest
 
 import (

@@ -66,7 +66,8 @@ func TestADeadBackendCostsNoRequest(t *testing.T) {
 	}
 }
 
-// Balancing on Mcp-Session-Id keeps a session's requests on one instance.
+// Balancing on Mcp-Session-Id keeps a session's requests on one instance
+// (not necessarily the one that created the session: see StickyHeader).
 func TestSessionHeaderIsSticky(t *testing.T) {
 	a, b, c := backend(t, "a"), backend(t, "b"), backend(t, "c")
 	p := haproxytest.Start(t, haproxytest.Options{
