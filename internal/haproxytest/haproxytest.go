@@ -7,10 +7,16 @@
 // fails: CI installs it (scripts/e2e-deps.sh), so a missing one is a
 // broken CI, not a reason to skip silently.
 //
+// Every response names the backend that answered in its X-Served-By
+// header: "i0", "i1", ..., the index in Options.Backends.
+//
 // The generated config retries a request whose connection was refused on
 // another backend (option redispatch), so that a killed instance costs a
 // client nothing once its connection is refused; with HealthPath set,
-// HAProxy also stops sending to a backend whose probe fails.
+// HAProxy also stops sending to a backend whose probe fails. A request a
+// backend has received is never sent again (HAProxy retries connection
+// failures only): a write in flight at an instance that dies fails for its
+// client, and is not doubled by the balancer.
 package haproxytest
 
 import (
@@ -29,11 +35,19 @@ import (
 type Options struct {
 	// Backends are host:port addresses on the loopback range; required.
 	Backends []string
-	// Balance is HAProxy's balance algorithm (default "roundrobin"). For
-	// Streamable HTTP sessions kept in one instance's memory,
-	// "hdr(Mcp-Session-Id)" sends a session's requests to one instance and
-	// spreads the rest (initialize has no session yet) round robin.
+	// Balance is HAProxy's balance algorithm (default "roundrobin").
+	// "hdr(Mcp-Session-Id)" sends all requests carrying one session id to
+	// one instance, but not necessarily the one that issued the id
+	// (initialize carries none and goes round robin): for sessions kept in
+	// one instance's memory, use StickyHeader.
 	Balance string
+	// StickyHeader, if set, is a response header that pins what it names
+	// to the backend that sent it: a request carrying the same value in
+	// that header goes to that backend while it is up (a stick table,
+	// stored from responses, matched on requests). "Mcp-Session-Id" keeps
+	// a Streamable HTTP session on the instance that created it; when that
+	// instance is down, the request is dispatched to another.
+	StickyHeader string
 	// HealthPath, if set, is probed on every backend (GET, 200 expected)
 	// every 100 ms; two failures take a backend out, one success brings it
 	// back.
@@ -70,6 +84,12 @@ frontend ghmcp
 backend instances
 	balance {{.Balance}}
 	hash-type consistent
+	http-response set-header X-Served-By %[srv_name]
+{{- if .StickyHeader}}
+	stick-table type string len 256 size 100k expire 1h
+	stick store-response res.hdr({{.StickyHeader}})
+	stick match req.hdr({{.StickyHeader}})
+{{- end}}
 {{- if .HealthPath}}
 	option httpchk GET {{.HealthPath}}
 	http-check expect status 200
@@ -104,8 +124,8 @@ func Start(t testing.TB, opts Options) *Proxy {
 	if opts.Balance == "" {
 		opts.Balance = "roundrobin"
 	}
-	if strings.ContainsAny(opts.Balance+opts.HealthPath, "\n\r") {
-		t.Fatal("haproxytest: Balance and HealthPath are one line each")
+	if strings.ContainsAny(opts.Balance+opts.HealthPath, "\n\r") || strings.ContainsAny(opts.StickyHeader, "\n\r() ,") {
+		t.Fatal("haproxytest: Balance and HealthPath are one line each, StickyHeader one header name")
 	}
 
 	l, err := net.Listen("tcp", "127.0.0.1:0")

@@ -66,7 +66,8 @@ func TestADeadBackendCostsNoRequest(t *testing.T) {
 	}
 }
 
-// Balancing on Mcp-Session-Id keeps a session's requests on one instance.
+// Balancing on Mcp-Session-Id keeps a session's requests on one instance
+// (not necessarily the one that created the session: see StickyHeader).
 func TestSessionHeaderIsSticky(t *testing.T) {
 	a, b, c := backend(t, "a"), backend(t, "b"), backend(t, "c")
 	p := haproxytest.Start(t, haproxytest.Options{
@@ -81,5 +82,46 @@ func TestSessionHeaderIsSticky(t *testing.T) {
 				t.Errorf("session %s moved from %s to %s", session, first, got)
 			}
 		}
+	}
+}
+
+// A StickyHeader pins a session to the backend that issued it, whichever
+// one round robin chose for the request that created it; when that
+// backend dies, the session's requests go to another.
+func TestStickyHeaderPinsToTheIssuer(t *testing.T) {
+	var backends []*httptest.Server
+	for _, name := range []string{"a", "b", "c"} {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Mcp-Session-Id") == "" {
+				w.Header().Set("Mcp-Session-Id", "session-of-"+name)
+			}
+			io.WriteString(w, name)
+		}))
+		t.Cleanup(s.Close)
+		backends = append(backends, s)
+	}
+	p := haproxytest.Start(t, haproxytest.Options{
+		Backends:     []string{addr(backends[0]), addr(backends[1]), addr(backends[2])},
+		StickyHeader: "Mcp-Session-Id",
+	})
+	for range 3 {
+		issuer := get(t, p.URL()+"/mcp")
+		resp, err := http.Get(p.URL() + "/mcp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("X-Served-By"); !strings.HasPrefix(got, "i") {
+			t.Errorf("X-Served-By = %q, want the backend's name", got)
+		}
+		for range 3 {
+			if got := get(t, p.URL()+"/mcp", "Mcp-Session-Id", "session-of-"+issuer); got != issuer {
+				t.Errorf("session-of-%s went to %s\nconfig:\n%s", issuer, got, p.Config())
+			}
+		}
+	}
+	backends[0].Close()
+	if got := get(t, p.URL()+"/mcp", "Mcp-Session-Id", "session-of-a"); got == "a" {
+		t.Error("a dead backend answered")
 	}
 }
