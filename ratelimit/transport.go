@@ -214,6 +214,9 @@ func closeBody(req *http.Request) {
 // reached the server: once a connection is obtained we must assume it did.
 // Reads are not traced, since they are retried either way.
 func (t *transport) send(r *http.Request, write bool) (resp *http.Response, sent bool, err error) {
+	// At debug level every attempt is logged as it leaves (the path, never
+	// the query, which may carry search terms).
+	t.l.log.DebugContext(r.Context(), "sending to GitHub", "method", r.Method, "path", r.URL.Path)
 	if !write {
 		resp, err = t.next.RoundTrip(r)
 		return resp, false, err
