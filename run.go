@@ -29,6 +29,10 @@ import (
 // otherwise the module version of a go install build, else devVersion.
 var version string
 
+// softMemoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT
+// sets one.
+const softMemoryLimit = 64 << 20
+
 // devVersion is reported by a local build without a stamp.
 const devVersion = "0.1.0-dev"
 
@@ -48,6 +52,13 @@ const (
 //
 // With --listen, serveHTTP takes over after the logger (http.go).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if getenv("GOMEMLIMIT") == "" {
+		// A soft limit: the garbage collector works harder as the heap
+		// nears it, so that one huge answer (capped at
+		// --max-response-bytes) does not double the process's memory
+		// before the next collection. It is not a cap: ghmcp may exceed it.
+		debug.SetMemoryLimit(softMemoryLimit)
+	}
 	cfg, err := config.Parse(args, getenv)
 	switch {
 	case errors.Is(err, config.ErrHelp):
