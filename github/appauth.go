@@ -37,7 +37,11 @@ func CheckAppKey(key []byte) error {
 // token: get_me reports it.
 type Installation struct {
 	AppID int64 `json:"app_id"`
-	ID    int64 `json:"installation_id"`
+	// AppSlug and AppURL are the App's name in URLs and its page
+	// (GET /app); its bot's login is AppSlug + "[bot]".
+	AppSlug string `json:"app_slug,omitempty"`
+	AppURL  string `json:"app_html_url,omitempty"`
+	ID      int64  `json:"installation_id"`
 	// Permissions are the token's permissions, e.g. {"issues": "write"}.
 	Permissions map[string]string `json:"permissions,omitempty"`
 	// ExpiresAt is when the current token expires; ghmcp mints the next
@@ -62,6 +66,7 @@ type Installation struct {
 type AppAuth struct {
 	app     App
 	tr      *ghinstallation.Transport
+	apps    *ghinstallation.AppsTransport // authenticates as the App itself (JWT), for GET /app
 	onToken func(string)
 
 	mu    sync.Mutex // serialises every call into tr
@@ -91,7 +96,12 @@ func NewAppAuth(app App, apiURL *url.URL, base http.RoundTripper, onToken func(t
 	}
 	tr.BaseURL = strings.TrimRight(apiURL.String(), "/")
 	tr.Client = &http.Client{Transport: base, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &AppAuth{app: app, tr: tr, onToken: onToken}, nil
+	apps, err := ghinstallation.NewAppsTransport(base, app.ID, app.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("GitHub App %d: %w", app.ID, CheckAppKey(app.PrivateKey))
+	}
+	apps.BaseURL = tr.BaseURL
+	return &AppAuth{app: app, tr: tr, apps: apps, onToken: onToken}, nil
 }
 
 // Token returns a valid installation token, buying one if there is none or
@@ -121,7 +131,7 @@ func (a *AppAuth) Token(ctx context.Context) (string, error) {
 			a.onToken(tok)
 		}
 		a.token = tok
-		a.inst = Installation{AppID: a.app.ID, ID: a.app.InstallationID}
+		a.inst = Installation{AppID: a.app.ID, ID: a.app.InstallationID, AppSlug: a.inst.AppSlug, AppURL: a.inst.AppURL}
 		if p, err := a.tr.Permissions(); err == nil {
 			a.inst.Permissions = permissionMap(p)
 		}
@@ -152,12 +162,46 @@ func mintFailure(err error) string {
 }
 
 // Installation returns the installation as of its current token, buying
-// one first if needed.
+// one first if needed, and the App's slug (asked once).
 func (a *AppAuth) Installation(ctx context.Context) (*Installation, error) {
 	if _, err := a.Token(ctx); err != nil {
 		return nil, err
 	}
+	a.mu.Lock()
+	known := a.inst.AppSlug != ""
+	a.mu.Unlock()
+	if !known {
+		slug, page, err := a.describe(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a.mu.Lock()
+		a.inst.AppSlug, a.inst.AppURL = slug, page
+		a.mu.Unlock()
+	}
 	return a.current(), nil
+}
+
+// describe asks GitHub for the App's slug and page, as the App.
+// https://docs.github.com/rest/apps/apps#get-the-authenticated-app
+func (a *AppAuth) describe(ctx context.Context) (slug, page string, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.apps.BaseURL+"/app", nil)
+	if err != nil {
+		return "", "", err
+	}
+	resp, err := a.apps.RoundTrip(req)
+	if err != nil {
+		return "", "", fmt.Errorf("GitHub App %d: GET /app: %s", a.app.ID, mintFailure(err))
+	}
+	defer resp.Body.Close()
+	var app struct {
+		Slug    string `json:"slug"`
+		HTMLURL string `json:"html_url"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&app) != nil || app.Slug == "" {
+		return "", "", fmt.Errorf("GitHub App %d: GET /app answered %s without the App's slug", a.app.ID, resp.Status)
+	}
+	return app.Slug, app.HTMLURL, nil
 }
 
 // current is a copy of the installation as of its current token; nil

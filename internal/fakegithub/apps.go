@@ -26,6 +26,8 @@ type AppInstallation struct {
 	Permissions map[string]string
 	// TokenTTL is how long a token lives; 0 means an hour, as on GitHub.
 	TokenTTL time.Duration
+	// Slug is the App's name in URLs (GET /app); "" means "ghmcp-test".
+	Slug string
 }
 
 // appState is the fake's GitHub Apps: installations and the tokens sold.
@@ -52,6 +54,9 @@ func (s *Server) AddAppInstallation(in AppInstallation) {
 	}
 	if in.TokenTTL <= 0 {
 		in.TokenTTL = time.Hour
+	}
+	if in.Slug == "" {
+		in.Slug = "ghmcp-test"
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,6 +104,9 @@ func (s *Server) serveApp(r *http.Request) *response {
 		}
 		return nil
 	}
+	if r.Method == http.MethodGet && r.URL.Path == "/app" {
+		return s.getApp(r)
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/app/installations/")
 	idText, ok2 := strings.CutSuffix(rest, "/access_tokens")
 	if !ok || !ok2 || r.Method != http.MethodPost {
@@ -129,6 +137,23 @@ func (s *Server) serveApp(r *http.Request) *response {
 		"permissions": in.Permissions, "repository_selection": "all",
 	})
 	return &response{status: http.StatusCreated, header: jsonHeader(), body: body}
+}
+
+// getApp answers GET /app for a JWT signed by a registered App's key.
+// https://docs.github.com/rest/apps/apps#get-the-authenticated-app
+func (s *Server) getApp(r *http.Request) *response {
+	_, jwt, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	for _, in := range s.apps.installs {
+		if VerifyAppJWT(jwt, in.AppID, in.Key, s.now()) == nil {
+			body, _ := json.Marshal(map[string]any{
+				"id": in.AppID, "slug": in.Slug, "name": in.Slug, "html_url": webURL + "/apps/" + in.Slug,
+				"owner": s.simpleUser(s.viewer),
+			})
+			return &response{status: http.StatusOK, header: jsonHeader(), body: body}
+		}
+	}
+	s.apps.refused++
+	return errorResponse(http.StatusUnauthorized, "A JSON web token could not be decoded", "https://docs.github.com/rest/apps/apps#get-the-authenticated-app")
 }
 
 // VerifyAppJWT checks a GitHub App's JWT as GitHub does: RS256 signed by
