@@ -55,7 +55,7 @@ func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor
 		Logger:         logger,
 		Factory: func(token string) (*httpserver.Backend, error) {
 			c := cfg
-			c.Token = token
+			c.Token, c.App = token, config.App{} // the client's token, never the server's identity
 			b, _, err := newBackend(c, redact.New(token), logger, base, m, false)
 			return b, err
 		},
@@ -102,7 +102,7 @@ func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor
 	}
 	mode := "each client's own GitHub token"
 	if cfg.HTTP.Token != nil {
-		mode = "the server's GitHub identity, for clients with --http-token-file's secret"
+		mode = identityName(cfg) + ", for clients with --http-token-file's secret"
 	}
 	logger.Info("ghmcp serving Streamable HTTP", "version", buildVersion(), "url", scheme+"://"+ln.Addr().String()+"/mcp",
 		"identity", mode, "webhook", cfg.HTTP.WebhookSecret != nil, "limits", map[bool]string{true: "redis", false: "memory"}[rdb != nil])
@@ -123,8 +123,8 @@ func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor
 // the metrics, which only one identity may do.
 func newBackend(cfg config.Config, redactor *redact.Redactor, logger *slog.Logger, base http.RoundTripper, m *metrics.Metrics, watch bool) (*httpserver.Backend, *ratelimit.Limiter, error) {
 	var closeStore func()
-	if cfg.RedisURL != "" && cfg.Token != "" {
-		store, err := redisstore.New(redisstore.Options{URL: cfg.RedisURL, TokenKey: ratelimit.TokenKey(cfg.Token), Logger: logger})
+	if cfg.RedisURL != "" && identityKey(cfg) != "" {
+		store, err := redisstore.New(redisstore.Options{URL: cfg.RedisURL, TokenKey: ratelimit.TokenKey(identityKey(cfg)), Logger: logger})
 		if err != nil {
 			return nil, nil, err
 		}

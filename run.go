@@ -93,8 +93,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serveHTTP(ctx, cfg, redactor, logger, stderr)
 	}
 
-	if cfg.RedisURL != "" && cfg.Token != "" {
-		store, err := redisstore.New(redisstore.Options{URL: cfg.RedisURL, TokenKey: ratelimit.TokenKey(cfg.Token), Logger: logger})
+	if cfg.RedisURL != "" && identityKey(cfg) != "" {
+		store, err := redisstore.New(redisstore.Options{URL: cfg.RedisURL, TokenKey: ratelimit.TokenKey(identityKey(cfg)), Logger: logger})
 		if err != nil {
 			fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.Error(err))
 			return exitUsage
@@ -125,10 +125,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.Error(err))
 		return exitError
 	}
-	if cfg.Token == "" {
+	if identityKey(cfg) == "" {
 		logger.Warn("no GitHub token: tools are listed but every call will fail; set GITHUB_PERSONAL_ACCESS_TOKEN")
 	}
-	logger.Info("ghmcp serving on stdio", "version", buildVersion(), "api_url", cfg.APIURL.String(), "read_only", cfg.ReadOnly,
+	logger.Info("ghmcp serving on stdio", "version", buildVersion(), "identity", identityName(cfg), "api_url", cfg.APIURL.String(), "read_only", cfg.ReadOnly,
 		"repos", cfg.Repos.String(), "content_filter", cfg.ContentFilter, "limits", storeKind(cfg.Limits.Store))
 
 	err = stdio.Serve(ctx, srv, stdin, stdout, stdio.Options{
@@ -172,10 +172,20 @@ func newIdentity(cfg config.Config, redactor *redact.Redactor, logger *slog.Logg
 		return identity{}, err
 	}
 	perms := github.NewPermissions(cfg.Token, catalog.Need(named), logger)
+	var app *github.AppAuth // nil: the token
+	if cfg.App.ID != 0 {
+		// Each installation token is masked in every log line and answer
+		// before any request carries it.
+		app, err = github.NewAppAuth(github.App(cfg.App), cfg.APIURL, base, func(tok string) { redactor.Add(tok) })
+		if err != nil {
+			return identity{}, err
+		}
+		perms.UseApp(app)
+	}
 	limiter := ratelimit.New(cfg.Limits, nil, logger)
 	var cache *ratelimit.Cache
 	if cfg.CacheEntries > 0 {
-		cache = ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey(cfg.Token), MaxEntries: cfg.CacheEntries})
+		cache = ratelimit.NewCache(ratelimit.CacheConfig{TokenKey: ratelimit.TokenKey(identityKey(cfg)), MaxEntries: cfg.CacheEntries})
 	}
 	var guard *flowguard.Guard // nil: --flow-guard=off
 	if cfg.FlowGuard {
@@ -183,6 +193,7 @@ func newIdentity(cfg config.Config, redactor *redact.Redactor, logger *slog.Logg
 	}
 	client, err := github.NewClient(github.Options{
 		Token:       cfg.Token,
+		App:         app,
 		APIURL:      cfg.APIURL,
 		UserAgent:   "ghmcp/" + buildVersion(),
 		Limiter:     limiter,
@@ -219,6 +230,28 @@ func newIdentity(cfg config.Config, redactor *redact.Redactor, logger *slog.Logg
 		Flow:              guard,
 		Lockdown:          lockdown,
 	}}, nil
+}
+
+// identityKey names the GitHub identity for the limiter and the cache (which
+// keep only its fingerprint): the App installation, whose tokens change
+// every hour, else the token; empty when there is none.
+func identityKey(cfg config.Config) string {
+	if cfg.App.ID != 0 {
+		return fmt.Sprintf("github-app:%d/installation:%d", cfg.App.ID, cfg.App.InstallationID)
+	}
+	return cfg.Token
+}
+
+// identityName says in the start-up log who ghmcp acts as, without the
+// token.
+func identityName(cfg config.Config) string {
+	switch {
+	case cfg.App.ID != 0:
+		return fmt.Sprintf("GitHub App %d, installation %d", cfg.App.ID, cfg.App.InstallationID)
+	case cfg.Token != "":
+		return github.TokenKind(cfg.Token) + " token"
+	}
+	return "none"
 }
 
 // logHandler is the log format of --log-format, at --log-level.

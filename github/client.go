@@ -30,9 +30,12 @@ var ErrNoToken = errors.New("no GitHub token configured: set GITHUB_PERSONAL_ACC
 
 // Options configures NewClient.
 type Options struct {
-	// Token authenticates every request. Empty means every request fails
-	// with ErrNoToken before anything is sent.
+	// Token authenticates every request. Empty (and no App) means every
+	// request fails with ErrNoToken before anything is sent.
 	Token string
+	// App, if set, authenticates every request as a GitHub App
+	// installation instead of Token.
+	App *AppAuth
 	// APIURL is the REST API root, e.g. https://api.github.com/ or
 	// https://ghe.example.com/api/v3/.
 	APIURL *url.URL
@@ -68,7 +71,8 @@ type Options struct {
 //	http.Client (redirects: GET and HEAD only, see noWriteRedirects)
 //	go-github → Watch (the flow guard) → tokenRequired → readOnlyGuard → pathGuard → hideRateMemory
 //	  → ratelimit.Cache → ratelimit.Limiter
-//	  → auth (Authorization, API host only) → Permissions (records headers)
+//	  → auth (Authorization, API host only: the token, or the App's
+//	    installation token, see AppAuth) → Permissions (records headers)
 //	  → trimLists (list answers cut to per_page) → capBody (answers cut at
 //	    MaxResponseBytes, error answers at MaxErrorBytes) → Base
 //
@@ -111,7 +115,10 @@ func NewClient(opts Options) (*gh.Client, error) {
 	if opts.Permissions != nil {
 		rt = opts.Permissions.transport(rt)
 	}
-	if opts.Token != "" {
+	switch {
+	case opts.App != nil:
+		rt = apiHostOnly{scheme: opts.APIURL.Scheme, host: opts.APIURL.Host, auth: opts.App.transport(rt), plain: rt}
+	case opts.Token != "":
 		auth := &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: opts.Token, TokenType: "Bearer"}), Base: rt}
 		rt = apiHostOnly{scheme: opts.APIURL.Scheme, host: opts.APIURL.Host, auth: auth, plain: rt}
 	}
@@ -124,7 +131,7 @@ func NewClient(opts Options) (*gh.Client, error) {
 	if opts.ReadOnly {
 		rt = readOnlyGuard{next: rt}
 	}
-	if opts.Token == "" {
+	if opts.Token == "" && opts.App == nil {
 		rt = tokenRequired{}
 	}
 	if opts.Watch != nil {

@@ -1,6 +1,7 @@
 package github
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -35,6 +36,7 @@ type Permissions struct {
 	kind   string
 	need   Need
 	logger *slog.Logger
+	app    *AppAuth // set by UseApp
 
 	mu         sync.Mutex
 	scopesSeen bool
@@ -91,6 +93,32 @@ type Report struct {
 	// Warning says what to do about it, in one sentence; empty when the
 	// token fits.
 	Warning string `json:"warning,omitempty"`
+	// Installation is the GitHub App installation ghmcp acts as, with its
+	// token's permissions; absent for a token.
+	Installation *Installation `json:"installation,omitempty"`
+}
+
+// UseApp says the identity is the App's installation: the kind becomes
+// "app-installation" and Report includes what GitHub said of it.
+func (p *Permissions) UseApp(a *AppAuth) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.kind, p.app = TokenKind("ghs_"), a
+}
+
+// Installation returns the App installation the identity acts as, its
+// token bought first if needed; nil and no error for a token.
+func (p *Permissions) Installation(ctx context.Context) (*Installation, error) {
+	if p == nil {
+		return nil, nil
+	}
+	p.mu.Lock()
+	a := p.app
+	p.mu.Unlock()
+	if a == nil {
+		return nil, nil
+	}
+	return a.Installation(ctx)
 }
 
 // Report returns the finding so far. Call it after a request (get_me calls
@@ -106,6 +134,9 @@ func (p *Permissions) Report() *Report {
 
 func (p *Permissions) reportLocked() *Report {
 	r := &Report{Kind: p.kind}
+	if p.app != nil {
+		r.Installation = p.app.current()
+	}
 	if p.scopesSeen {
 		r.Scopes = slices.Clone(p.scopes)
 		r.Unneeded = unneededScopes(p.scopes, p.need.Scopes)

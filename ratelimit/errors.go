@@ -72,3 +72,14 @@ func (e *AmbiguousWriteError) Unwrap() error { return e.Err }
 // body cannot be read a second time (GetBody failed). A request without
 // GetBody is not retried at all: its last answer or error is returned.
 var ErrBodyNotReplayable = errors.New("request body cannot be replayed for a retry")
+
+// NotSentError is a request error from a layer below the limiter that
+// refused the request before it left, for a reason a retry does not change
+// (a GitHub App whose key GitHub refuses when ghmcp buys the token). The
+// limiter returns it at once, without counting the request or retrying.
+type NotSentError struct{ Err error }
+
+func (e *NotSentError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the refusal.
+func (e *NotSentError) Unwrap() error { return e.Err }

@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -73,6 +74,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		})
 		resp, sent, err := t.sendWithin(r, ticket.Write, l.cfg.AttemptTimeout)
 
+		if ns := (*NotSentError)(nil); errors.As(err, &ns) {
+			l.release(lease, Outcome{})
+			return nil, err
+		}
 		if err != nil {
 			// GitHub may have counted it; assume so.
 			l.release(lease, Outcome{Counted: true})

@@ -42,9 +42,17 @@ func getMe() toolkit.Tool {
 		Name:    "get_me",
 		Toolset: ToolsetContext,
 		Kind:    toolkit.Read,
-		Desc:    "Get the user the token acts as, and a classic token's OAuth scopes. Use it to learn your own login.",
+		Desc:    "Get the user the token acts as, and a classic token's OAuth scopes; for a GitHub App, its installation and the permissions of its token. Use it to learn your own login.",
 	}, func(ctx context.Context, d toolkit.Deps, _ GetMeArgs) (AuthenticatedUser, error) {
 		what := "get the authenticated user"
+		// A GitHub App's installation token may not read GET /user
+		// (GitHub answers 403): the installation is who ghmcp acts as.
+		if inst, err := d.Permissions.Installation(ctx); err != nil || inst != nil {
+			if err != nil {
+				return AuthenticatedUser{}, toolkit.Op(what, err)
+			}
+			return AuthenticatedUser{Login: inst.AppSlug + "[bot]", Type: "Bot", HTMLURL: inst.AppURL, Token: d.Permissions.Report()}, nil
+		}
 		u, resp, err := d.GitHub.Users.Get(ctx, "")
 		if err != nil {
 			return AuthenticatedUser{}, toolkit.Op(what, err)

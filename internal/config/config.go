@@ -283,8 +283,13 @@ func settings() []setting {
 			help:  "the installation of --app-id to act as",
 			parse: int64Into(func(c *Config) *int64 { return &c.App.InstallationID })},
 		{flag: "app-private-key-file", env: "GHMCP_APP_PRIVATE_KEY_FILE",
-			help:  "the PEM private key of --app-id",
-			parse: func(c *Config, v string) (err error) { c.App.PrivateKey, err = readSecret(v); return err }},
+			help: "the PEM private key of --app-id",
+			parse: func(c *Config, v string) (err error) {
+				if c.App.PrivateKey, err = readSecret(v); err != nil || c.App.PrivateKey == nil {
+					return err
+				}
+				return github.CheckAppKey(c.App.PrivateKey)
+			}},
 		{flag: "drain-timeout", env: "GHMCP_DRAIN_TIMEOUT", def: "1.5s",
 			help:  "at the end of input, how long calls in flight may still run and answer (raise it for scripts that pipe slow calls)",
 			parse: durationInto(0, func(c *Config) *time.Duration { return &c.Drain })},
@@ -374,6 +379,8 @@ func checkService(c Config) error {
 		return errors.New("--tls-cert and --tls-key go together: give both or neither")
 	case (a.ID != 0 || a.InstallationID != 0 || a.PrivateKey != nil) && (a.ID == 0 || a.InstallationID == 0 || a.PrivateKey == nil):
 		return errors.New("--app-id, --app-installation-id and --app-private-key-file go together: give all three or none")
+	case a.ID != 0 && h.Listen != "" && h.Token == nil:
+		return errors.New("--app-id with --listen needs --http-token-file: the App's identity serves only clients that present the operator's secret (without it each client brings its own GitHub token)")
 	case h.Listen == "":
 		return nil
 	case h.TLSCert == "" && !h.BehindProxy && !IsLoopback(h.Listen):

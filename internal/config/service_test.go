@@ -1,6 +1,10 @@
 package config_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +23,13 @@ func TestServiceSettings(t *testing.T) {
 	os.WriteFile(secret, []byte("s3cret-value\n"), 0o600)
 	empty := filepath.Join(dir, "empty")
 	os.WriteFile(empty, nil, 0o600)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	appKey := filepath.Join(dir, "app.pem")
+	os.WriteFile(appKey, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600)
+	app := []string{"--app-id", "7", "--app-installation-id", "42", "--app-private-key-file", appKey}
 	for _, tc := range []struct {
 		name    string
 		args    []string
@@ -34,6 +45,10 @@ func TestServiceSettings(t *testing.T) {
 		{"a missing certificate file is refused", []string{"--tls-cert", filepath.Join(dir, "nope"), "--tls-key", secret}, nil, "cannot read it"},
 		{"an empty secret file is refused", []string{"--http-token-file", empty}, nil, "empty"},
 		{"App flags go together", []string{"--app-id", "1"}, nil, "all three"},
+		{"an App on stdio is accepted", app, nil, ""},
+		{"an App key file that holds no key is refused", []string{"--app-id", "7", "--app-installation-id", "42", "--app-private-key-file", secret}, nil, "not a PEM RSA private key"},
+		{"an App over HTTP needs the operator's secret", append([]string{"--listen", "127.0.0.1:1"}, app...), nil, "needs --http-token-file"},
+		{"an App over HTTP with the operator's secret is accepted", append([]string{"--listen", "127.0.0.1:1", "--http-token-file", secret}, app...), nil, ""},
 		{"a bad log format is refused", nil, map[string]string{"GHMCP_LOG_FORMAT": "xml"}, "text or json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

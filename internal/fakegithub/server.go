@@ -68,6 +68,7 @@ type Server struct {
 	collabs     collabState          // collaborators and invitations (collaborators.go)
 	pulls       map[string]*pullRepo // branches and pull requests by repoKey (pulls.go)
 	extra       extraState           // sub-issues, trees, notifications, alerts (state_extra.go)
+	apps        appState             // GitHub App installations and their tokens (apps.go)
 
 	ts *httptest.Server
 }
@@ -197,6 +198,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	crowded := s.enter(r, body)
 	defer s.leave()
 
+	if resp := s.serveApp(r); resp != nil {
+		s.send(w, r, resp)
+		return
+	}
 	if !s.authorized(r) {
 		s.send(w, r, errorResponse(http.StatusUnauthorized, "Bad credentials", "https://docs.github.com/rest"))
 		return
@@ -263,7 +268,11 @@ func (s *Server) authorized(r *http.Request) bool {
 	if !ok || (!strings.EqualFold(scheme, "Bearer") && !strings.EqualFold(scheme, "token")) {
 		return false
 	}
-	return strings.TrimSpace(cred) == s.token
+	cred = strings.TrimSpace(cred)
+	s.mu.Lock()
+	app := s.appTokenValid(cred)
+	s.mu.Unlock()
+	return cred == s.token || app
 }
 
 // serve checks the write limits and the rate budget, runs the endpoint and

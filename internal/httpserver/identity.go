@@ -73,7 +73,7 @@ func (ids *identities) serve(w http.ResponseWriter, r *http.Request) {
 			unauthorized(w, "the bearer token is not this server's")
 			return
 		}
-		ids.shared.http.ServeHTTP(w, r)
+		serveCoded(ids.shared.http, w, r)
 		return
 	}
 	if redact.CheckToken(token) != nil {
@@ -86,7 +86,7 @@ func (ids *identities) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not set up this identity; see the server's log", http.StatusInternalServerError)
 		return
 	}
-	s.http.ServeHTTP(w, r)
+	serveCoded(s.http, w, r)
 }
 
 // get returns the served backend of token, building it on first use and

@@ -27,9 +27,14 @@ package mcpserver
 //     (docs/upstream/stdio-shutdown.md).
 //
 //  4. Every resource and prompt handler error is answered with -32603.
-//     Fixed by codedResourceErrors/codedPromptErrors and
-//     Server.HandleMessage (server.go): invalid arguments -32602, a
-//     missing resource -32002.
+//     Fixed by codedResourceErrors/codedPromptErrors (server.go), which
+//     note the right code (invalid arguments -32602, a missing resource
+//     -32002), and, per transport, where the answer is written: on stdio
+//     Server.HandleMessage; over HTTP, where mcp-go's StreamableHTTPServer
+//     calls MCPServer.HandleMessage itself, TrackErrorCode and
+//     internal/httpserver's serveCoded (codes.go), which rewrite a JSON
+//     answer (and its 2026-07-28 HTTP status). An answer already streamed
+//     as SSE keeps -32603.
 //     Delete when: handler errors can carry their JSON-RPC code
 //     (docs/upstream/handler-error-codes.md).
 //

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	gh "github.com/google/go-github/v62/github"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -128,8 +129,11 @@ func New(opts Options) (*Server, error) {
 func (s *Server) HandleMessage(ctx context.Context, msg json.RawMessage) mcp.JSONRPCMessage {
 	slot := &codeSlot{}
 	resp := s.MCPServer.HandleMessage(context.WithValue(ctx, codeSlotKey{}, slot), msg)
-	if e, ok := resp.(mcp.JSONRPCError); ok && slot.code != 0 && e.Error.Code == mcp.INTERNAL_ERROR {
-		e.Error.Code = slot.code
+	slot.mu.Lock()
+	code := slot.code
+	slot.mu.Unlock()
+	if e, ok := resp.(mcp.JSONRPCError); ok && code != 0 && e.Error.Code == mcp.INTERNAL_ERROR {
+		e.Error.Code = code
 		return e
 	}
 	return resp
@@ -168,7 +172,26 @@ func recoverTools(redactor *redact.Redactor, logger *slog.Logger) server.ToolHan
 
 // codeSlot carries, from a resource or prompt handler's middleware to
 // HandleMessage, the JSON-RPC code its error calls for.
-type codeSlot struct{ code int }
+type codeSlot struct {
+	mu     sync.Mutex
+	code   int
+	modern bool // the request is at 2026-07-28 or later
+}
+
+// TrackErrorCode is HandleMessage's correction for a transport that lets
+// mcp-go call MCPServer.HandleMessage itself (its StreamableHTTPServer):
+// serve the request with the returned context, then code gives the
+// JSON-RPC code that should replace an internal error (-32603) in the
+// answer, 0 to leave it, and whether the request spoke the 2026-07-28
+// revision (whose HTTP status follows the code: -32602 is 400).
+func TrackErrorCode(ctx context.Context) (_ context.Context, code func() (int, bool)) {
+	slot := &codeSlot{}
+	return context.WithValue(ctx, codeSlotKey{}, slot), func() (int, bool) {
+		slot.mu.Lock()
+		defer slot.mu.Unlock()
+		return slot.code, slot.modern
+	}
+}
 
 type codeSlotKey struct{}
 
@@ -193,7 +216,10 @@ func errorCode(ctx context.Context, err error) int {
 
 func setCode(ctx context.Context, err error) {
 	if slot, ok := ctx.Value(codeSlotKey{}).(*codeSlot); ok && err != nil {
-		slot.code = errorCode(ctx, err)
+		code, modern := errorCode(ctx, err), mcp.IsModernProtocol(server.RequestProtocolVersion(ctx))
+		slot.mu.Lock()
+		slot.code, slot.modern = code, modern
+		slot.mu.Unlock()
 	}
 }
 

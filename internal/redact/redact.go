@@ -46,7 +46,10 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 )
 
@@ -54,7 +57,17 @@ import (
 const Mask = "[REDACTED]"
 
 // Redactor replaces known secrets in text. The zero value redacts nothing.
+// Secrets can be added while it is in use (Add): a GitHub App's
+// installation tokens are minted while the server runs.
 type Redactor struct {
+	mu    sync.Mutex // serialises Add
+	state atomic.Pointer[redactorState]
+}
+
+// redactorState is one immutable set of secrets; Add replaces it whole, so
+// readers never lock.
+type redactorState struct {
+	given   []string
 	r       *strings.Replacer
 	secrets []secretForm // every form of every secret, for Edges
 }
@@ -68,12 +81,32 @@ type secretForm struct {
 
 // New returns a Redactor for the given secrets; empty ones are ignored.
 func New(secrets ...string) *Redactor {
+	r := &Redactor{}
+	r.Add(secrets...)
+	return r
+}
+
+// Add makes r mask more secrets too; empty ones and ones already known are
+// ignored. It is safe while other goroutines redact with r.
+func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var given []string
+	if old := r.state.Load(); old != nil {
+		given = old.given
+	}
+	n := len(given)
+	for _, s := range secrets {
+		if s != "" && !slices.Contains(given, s) {
+			given = append(given[:len(given):len(given)], s)
+		}
+	}
+	if len(given) == n {
+		return
+	}
 	var pairs []string
 	var forms []secretForm
-	for _, s := range secrets {
-		if s == "" {
-			continue
-		}
+	for _, s := range given {
 		pairs = append(pairs, s, Mask)
 		forms = append(forms, secretForm{text: s, public: len(PublicPrefix(s))})
 		// The secret as it appears inside JSON text, if encoding changes
@@ -85,18 +118,24 @@ func New(secrets ...string) *Redactor {
 			}
 		}
 	}
-	if len(pairs) == 0 {
-		return &Redactor{}
+	r.state.Store(&redactorState{given: given, r: strings.NewReplacer(pairs...), secrets: forms})
+}
+
+// load is r's current secrets; nil when there are none.
+func (r *Redactor) load() *redactorState {
+	if r == nil {
+		return nil
 	}
-	return &Redactor{r: strings.NewReplacer(pairs...), secrets: forms}
+	return r.state.Load()
 }
 
 // String returns s with every secret masked.
 func (r *Redactor) String(s string) string {
-	if r == nil || r.r == nil {
+	st := r.load()
+	if st == nil {
 		return s
 	}
-	return r.r.Replace(s)
+	return st.r.Replace(s)
 }
 
 // Text returns raw text from GitHub with every whole secret masked, and
@@ -118,10 +157,11 @@ const MinFragment = 4
 // lies inside a secret; pieces shorter than MinFragment are left. Whole
 // secrets inside the text are String's job; Text does both.
 func (r *Redactor) Edges(s string) string {
-	if r == nil {
+	st := r.load()
+	if st == nil {
 		return s
 	}
-	for _, sec := range r.secrets {
+	for _, sec := range st.secrets {
 		s = sec.edges(s)
 	}
 	return s

@@ -51,3 +51,48 @@ func TestHandler(t *testing.T) {
 		t.Errorf("%d masks, want 8:\n%s", n, out)
 	}
 }
+
+func TestAddMasksSecretsLearnedLater(t *testing.T) {
+	var buf bytes.Buffer
+	r := New(secret)
+	log := slog.New(r.Handler(slog.NewTextHandler(&buf, nil)))
+	later := "ghs_installationTOKEN0123456789abcdefgh"
+	log.Info("before " + later)
+	r.Add(later, "", secret)
+	log.Info("after "+later, "err", errors.New("401 for "+later))
+	out := buf.String()
+	if !strings.Contains(out, "before "+later) {
+		t.Errorf("a secret added later changed an earlier line:\n%s", out)
+	}
+	if strings.Count(out, later) != 1 || strings.Count(out, Mask) != 2 {
+		t.Errorf("the added secret was not masked after Add:\n%s", out)
+	}
+	if got := r.String(secret + " " + later); got != Mask+" "+Mask {
+		t.Errorf("String after Add = %q", got)
+	}
+	if got := r.Edges("x" + later[:20]); got != "x"+Mask {
+		t.Errorf("Edges after Add = %q", got)
+	}
+	var zero Redactor
+	zero.Add(later)
+	if zero.String(later) != Mask {
+		t.Error("Add on the zero Redactor must work")
+	}
+}
+
+func TestAddIsSafeWhileRedacting(t *testing.T) {
+	r := New(secret)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 50 {
+			r.Add(strings.Repeat("x", 30) + string(rune('a'+i%26)) + strings.Repeat("y", i))
+		}
+	}()
+	for range 200 {
+		if r.String(secret) != Mask {
+			t.Fatal("an Add lost an earlier secret")
+		}
+	}
+	<-done
+}
