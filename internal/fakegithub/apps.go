@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -156,21 +157,26 @@ func (s *Server) getApp(r *http.Request) *response {
 	return errorResponse(http.StatusUnauthorized, "A JSON web token could not be decoded", "https://docs.github.com/rest/apps/apps#get-the-authenticated-app")
 }
 
+// errJWTUndecodable is GitHub's own message for a JWT it cannot read.
+//
+//lint:ignore ST1005 GitHub's words, which the fake repeats
+var errJWTUndecodable = errors.New("A JSON web token could not be decoded")
+
 // VerifyAppJWT checks a GitHub App's JWT as GitHub does: RS256 signed by
 // key, issued by appID (a number or a string), issued no later than a
 // minute from now, not expired, and valid for at most ten minutes.
 func VerifyAppJWT(jwt string, appID int64, key *rsa.PublicKey, now time.Time) error {
 	parts := strings.Split(jwt, ".")
 	if len(parts) != 3 {
-		return fmt.Errorf("A JSON web token could not be decoded")
+		return errJWTUndecodable
 	}
 	var header struct{ Alg, Typ string }
 	if err := decodeJWTPart(parts[0], &header); err != nil || header.Alg != "RS256" {
-		return fmt.Errorf("A JSON web token could not be decoded")
+		return errJWTUndecodable
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil {
-		return fmt.Errorf("A JSON web token could not be decoded")
+		return errJWTUndecodable
 	}
 	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
 	if key == nil || rsa.VerifyPKCS1v15(key, crypto.SHA256, sum[:], sig) != nil {
@@ -182,7 +188,7 @@ func VerifyAppJWT(jwt string, appID int64, key *rsa.PublicKey, now time.Time) er
 		Exp int64           `json:"exp"`
 	}
 	if err := decodeJWTPart(parts[1], &claims); err != nil {
-		return fmt.Errorf("A JSON web token could not be decoded")
+		return errJWTUndecodable
 	}
 	iss := strings.Trim(string(claims.Iss), `"`)
 	switch {
