@@ -50,7 +50,7 @@ const (
 )
 
 // prefixRE is what a completion prefix may contain to be sent to GitHub.
-var prefixRE = regexp.MustCompile(`^[A-Za-z0-9._-]{0,100}$`)
+var prefixRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]{0,100}$`) })
 
 // NewCompleter returns a Completer reading GitHub through d.
 func NewCompleter(d toolkit.Deps) *Completer {
@@ -73,7 +73,7 @@ func (c *Completer) CompleteResourceArgument(ctx context.Context, _ string, arg 
 
 func (c *Completer) complete(ctx context.Context, arg mcp.CompleteArgument, cc mcp.CompleteContext) *mcp.Completion {
 	prefix := arg.Value
-	if !prefixRE.MatchString(prefix) {
+	if !prefixRE().MatchString(prefix) {
 		return &mcp.Completion{Values: []string{}}
 	}
 	owner, repo := cc.Arguments["owner"], cc.Arguments["repo"]

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -193,14 +194,14 @@ func listWorkflows() toolkit.Tool {
 }
 
 // workflowFile is a workflow file name GitHub accepts in place of an id.
-var workflowFile = regexp.MustCompile(`^[A-Za-z0-9._-]+\.ya?ml$`)
+var workflowFile = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]+\.ya?ml$`) })
 
 // workflowRef reads a workflow argument: an id or a file name.
 func workflowRef(arg, s string) (id int64, file string, err error) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
 		return n, "", nil
 	}
-	if !workflowFile.MatchString(s) {
+	if !workflowFile().MatchString(s) {
 		return 0, "", &toolkit.ArgError{Arg: arg, Problem: fmt.Sprintf("got %s, which is neither a workflow id nor a file name in .github/workflows", toolkit.QuoteShort(s)), Example: `"ci.yml" or "161335"`}
 	}
 	return 0, s, nil
@@ -284,7 +285,7 @@ func listWorkflowRuns() toolkit.Tool {
 		Desc:    "List workflow runs, newest first. Use get_workflow_run for a run's jobs.",
 	}, func(ctx context.Context, d toolkit.Deps, in ListWorkflowRunsArgs) (WorkflowRunList, error) {
 		what := "list workflow runs of " + in.RepoArgs.String()
-		if in.Event != "" && !eventName.MatchString(in.Event) {
+		if in.Event != "" && !eventName().MatchString(in.Event) {
 			return WorkflowRunList{}, &toolkit.ArgError{Arg: "event", Problem: fmt.Sprintf("got %s, which is not a GitHub event name (lower case and '_')", toolkit.QuoteShort(in.Event)), Example: `"push"`}
 		}
 		opts := &gh.ListWorkflowRunsOptions{Actor: in.Actor, Branch: in.Branch, Event: in.Event, Status: in.Status, ListOptions: in.listOptions()}
@@ -320,7 +321,7 @@ func listWorkflowRuns() toolkit.Tool {
 }
 
 // eventName is the form of GitHub event names.
-var eventName = regexp.MustCompile(`^[a-z_]{1,50}$`)
+var eventName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z_]{1,50}$`) })
 
 // workflowRun converts a run.
 func workflowRun(r *gh.WorkflowRun) WorkflowRun {
@@ -517,8 +518,8 @@ type logTail struct {
 // logNoise is what a model does not need in a log line: the timestamp
 // GitHub puts before every line, and ANSI colour codes.
 var (
-	logTimestamp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z `)
-	logANSI      = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
+	logTimestamp = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z `) })
+	logANSI      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`) })
 )
 
 // tailLog reads a log and keeps the last n lines before line before (the
@@ -604,8 +605,8 @@ func keepEnd(b []byte, max int) []byte {
 // cleanLogLine removes the line end, the timestamp and colour codes.
 func cleanLogLine(b []byte) string {
 	b = bytes.TrimRight(b, "\r\n")
-	b = logTimestamp.ReplaceAll(b, nil)
-	return string(logANSI.ReplaceAll(b, nil))
+	b = logTimestamp().ReplaceAll(b, nil)
+	return string(logANSI().ReplaceAll(b, nil))
 }
 
 // rerunFailedJobs calls POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs.

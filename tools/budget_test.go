@@ -32,11 +32,11 @@ func TestToolListBudget(t *testing.T) {
 			Description string          `json:"description"`
 			InputSchema json.RawMessage `json:"inputSchema"`
 			Annotations any             `json:"annotations"`
-		}{tool.Def.Name, tool.Def.Description, tool.Def.RawInputSchema, tool.Def.Annotations})
+		}{tool.Name(), tool.Def().Description, tool.Def().RawInputSchema, tool.Def().Annotations})
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%-34s %5d bytes", tool.Def.Name, len(b))
+		t.Logf("%-34s %5d bytes", tool.Name(), len(b))
 		total += len(b)
 		n++
 	}

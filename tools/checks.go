@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	gh "github.com/google/go-github/v62/github"
 	"golang.org/x/sync/errgroup"
@@ -45,7 +46,7 @@ type CIFailed struct {
 
 // actionsJobURL is a GitHub Actions check run's details URL, whose last
 // number is the job's id.
-var actionsJobURL = regexp.MustCompile(`/actions/runs/\d+/job/(\d+)$`)
+var actionsJobURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/actions/runs/\d+/job/(\d+)$`) })
 
 // getCIStatus calls GET /repos/{owner}/{repo}/commits/{ref}/check-runs and
 // GET /repos/{owner}/{repo}/commits/{ref}/status (after GET
@@ -141,7 +142,7 @@ func summarizeCI(ref string, runs *gh.ListCheckRunsResults, combined *gh.Combine
 			if f.URL == "" {
 				f.URL = r.GetHTMLURL()
 			}
-			if m := actionsJobURL.FindStringSubmatch(f.URL); m != nil {
+			if m := actionsJobURL().FindStringSubmatch(f.URL); m != nil {
 				f.JobID, _ = strconv.ParseInt(m[1], 10, 64)
 			}
 			out.Failed = append(out.Failed, f)

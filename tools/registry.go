@@ -1,6 +1,8 @@
 package tools
 
 import (
+	_ "embed"
+	"encoding/json"
 	"sync"
 
 	"github.com/ghmcp/ghmcp/internal/toolkit"
@@ -28,7 +30,26 @@ const (
 // definitions are static data, bound to dependencies by the server.
 func Catalog() *toolkit.Catalog { return catalog() }
 
-var catalog = sync.OnceValue(buildCatalog)
+var catalog = sync.OnceValue(func() *toolkit.Catalog { return buildCatalog().UseSchemas(embeddedSchemas()) })
+
+// schemasJSON holds every tool's schemas, derived from its types ahead of
+// time so that the server starts without reflecting over 80 tools (about
+// 17 ms). TestEmbeddedSchemasAreDerived fails when they differ from what
+// the types derive now; go test ./tools -run TestEmbeddedSchemasAreDerived
+// -update rewrites the file.
+//
+//go:embed schemas.json
+var schemasJSON []byte
+
+// embeddedSchemas reads schemas.json; a file that cannot be read leaves
+// every tool deriving its own (the test reports it).
+func embeddedSchemas() map[string]toolkit.Schemas {
+	var m map[string]toolkit.Schemas
+	if json.Unmarshal(schemasJSON, &m) != nil {
+		return nil
+	}
+	return m
+}
 
 // buildCatalog builds every tool definition (schemas derived by
 // reflection) and groups them in toolsets.

@@ -23,7 +23,7 @@ func TestAllowListEnforcedForEveryTool(t *testing.T) {
 			continue
 		}
 		tested++
-		t.Run(tool.Def.Name, func(t *testing.T) {
+		t.Run(tool.Name(), func(t *testing.T) {
 			args, err := tool.ExampleArgs()
 			if err != nil {
 				t.Fatal(err)
@@ -35,7 +35,7 @@ func TestAllowListEnforcedForEveryTool(t *testing.T) {
 				want = `octo/secret is outside the repositories this server may use (--repos octo/hello,acme/*); use one of those, or ask the user to add it to --repos`
 			}
 			raw, _ := json.Marshal(args)
-			res := call(t, d, tool.Def.Name, string(raw))
+			res := call(t, d, tool.Name(), string(raw))
 			if !res.IsError || resultText(t, res) != want {
 				t.Errorf("%s: got %v %q, want the refusal %q", raw, res.IsError, resultText(t, res), want)
 			}

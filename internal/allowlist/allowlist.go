@@ -30,6 +30,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -40,9 +41,10 @@ type List struct {
 	text   []string        // the patterns as given, for messages
 }
 
+// The name rules, compiled at first use (only --repos needs them).
 var (
-	ownerRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`)
-	repoRE  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`)
+	ownerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`) })
+	repoRE  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._-]{1,100}$`) })
 )
 
 // Parse reads a list of patterns separated by commas or spaces. An empty
@@ -55,13 +57,13 @@ func Parse(s string) (*List, error) {
 	l := &List{owners: map[string]bool{}, repos: map[string]bool{}}
 	for _, f := range fields {
 		owner, name, ok := strings.Cut(f, "/")
-		if !ok || !ownerRE.MatchString(owner) {
+		if !ok || !ownerRE().MatchString(owner) {
 			return nil, fmt.Errorf("invalid --repos pattern %q: want owner/name or owner/*", f)
 		}
 		switch {
 		case name == "*":
 			l.owners[strings.ToLower(owner)] = true
-		case repoRE.MatchString(name) && name != "." && name != "..":
+		case repoRE().MatchString(name) && name != "." && name != "..":
 			l.repos[strings.ToLower(owner+"/"+name)] = true
 		default:
 			return nil, fmt.Errorf("invalid --repos pattern %q: want owner/name or owner/*", f)

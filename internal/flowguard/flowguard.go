@@ -244,7 +244,7 @@ type roundTripper struct {
 }
 
 // repoPath is GET /repos/{owner}/{repo}, relative to any API root.
-var repoPath = regexp.MustCompile(`/repos/([^/]+)/([^/]+)/?$`)
+var repoPath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`/repos/([^/]+)/([^/]+)/?$`) })
 
 func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := rt.next.RoundTrip(req)
@@ -252,7 +252,7 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	s := &sniffer{body: resp.Body, g: rt.g, ctx: req.Context()}
-	if m := repoPath.FindStringSubmatch(req.URL.Path); m != nil && req.Method == http.MethodGet {
+	if m := repoPath().FindStringSubmatch(req.URL.Path); m != nil && req.Method == http.MethodGet {
 		s.owner, s.repo = m[1], m[2]
 	}
 	resp.Body = s

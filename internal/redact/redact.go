@@ -207,12 +207,14 @@ func (r *Redactor) Error(err error) string {
 }
 
 // urlUserinfo matches the userinfo of a URL: "scheme://user:password@".
-var urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@"']*:)[^/\s@"']*@`)
+var urlUserinfo = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@"']*:)[^/\s@"']*@`)
+})
 
 // URLPasswords masks the password of every URL in s
 // ("https://user:pw@host" becomes "https://user:[REDACTED]@host").
 func URLPasswords(s string) string {
-	return urlUserinfo.ReplaceAllString(s, "${1}"+Mask+"@")
+	return urlUserinfo().ReplaceAllString(s, "${1}"+Mask+"@")
 }
 
 // publicPrefixes are the prefixes GitHub puts before the random part of

@@ -53,12 +53,25 @@ func NewCatalog(toolsets []Toolset, tools ...Tool) *Catalog {
 	seen := map[string]bool{}
 	for _, t := range tools {
 		if c.toolset(t.Toolset) == nil {
-			panic(fmt.Sprintf("tool %s: unknown toolset %q", t.Def.Name, t.Toolset))
+			panic(fmt.Sprintf("tool %s: unknown toolset %q", t.Name(), t.Toolset))
 		}
-		if seen[t.Def.Name] {
-			panic("tool " + t.Def.Name + " is listed twice")
+		if seen[t.Name()] {
+			panic("tool " + t.Name() + " is listed twice")
 		}
-		seen[t.Def.Name] = true
+		seen[t.Name()] = true
+	}
+	return c
+}
+
+// UseSchemas defines the catalogue's tools with schemas derived ahead of
+// time (see Tool.Derived), so that a server starts without deriving them
+// by reflection; a tool missing from schemas derives its own at first use.
+// The caller's tests must check that the schemas equal the derived ones.
+func (c *Catalog) UseSchemas(schemas map[string]Schemas) *Catalog {
+	for i, t := range c.tools {
+		if sc, ok := schemas[t.Name()]; ok {
+			c.tools[i] = t.withSchemas(sc)
+		}
 	}
 	return c
 }
@@ -72,7 +85,7 @@ func (c *Catalog) Toolsets() []Toolset { return slices.Clone(c.toolsets) }
 // Tool returns the named tool.
 func (c *Catalog) Tool(name string) (Tool, bool) {
 	for _, t := range c.tools {
-		if t.Def.Name == name {
+		if t.Name() == name {
 			return t, true
 		}
 	}
@@ -123,7 +136,7 @@ func (c *Catalog) Select(sel Selection) ([]Tool, error) {
 				return nil, fmt.Errorf("--tools names %s, which changes GitHub, but --read-only is set", name)
 			}
 		}
-		keep = func(t Tool) bool { return slices.Contains(sel.Tools, t.Def.Name) }
+		keep = func(t Tool) bool { return slices.Contains(sel.Tools, t.Name()) }
 	} else {
 		sets := sel.Toolsets
 		if sets == nil {
@@ -150,7 +163,7 @@ func (c *Catalog) Select(sel Selection) ([]Tool, error) {
 func Names(ts []Tool) []string {
 	names := make([]string, len(ts))
 	for i, t := range ts {
-		names[i] = t.Def.Name
+		names[i] = t.Name()
 	}
 	return names
 }

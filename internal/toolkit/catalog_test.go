@@ -13,7 +13,7 @@ import (
 // each of three toolsets, with the toolsets and permissions of ghmcp's.
 func fakeCatalog() *Catalog {
 	mk := func(name, set string, k Kind) Tool {
-		return Tool{Def: mcp.Tool{Name: name}, Toolset: set, Kind: k}
+		return Tool{name: name, def: func() mcp.Tool { return mcp.Tool{Name: name} }, Toolset: set, Kind: k}
 	}
 	return NewCatalog([]Toolset{
 		{Name: "context", Default: true, Scopeless: true},
@@ -76,7 +76,7 @@ func TestNeed(t *testing.T) {
 	pick := func(names ...string) []Tool {
 		var out []Tool
 		for _, t := range all {
-			if slices.Contains(names, t.Def.Name) {
+			if slices.Contains(names, t.Name()) {
 				out = append(out, t)
 			}
 		}

@@ -22,6 +22,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 
 	gh "github.com/google/go-github/v62/github"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -168,9 +169,14 @@ type Handler[In, Out any] func(ctx context.Context, d Deps, in In) (Out, error)
 // schemas, annotations), its toolset and kind, and a handler waiting for
 // its dependencies (Bind). A Tool is built once, by New, and shared.
 type Tool struct {
-	Def     mcp.Tool
+	name    string
+	desc    string
 	Toolset string
 	Kind    Kind
+	// def is the MCP definition, built at its first use: deriving the
+	// schemas by reflection costs about 0.2 ms a tool, which a server
+	// pays only for the tools it offers (or not at all with Schemas).
+	def func() mcp.Tool
 	// bind makes the MCP handler for the given dependencies.
 	bind func(Deps) server.ToolHandlerFunc
 	// args is the input struct type, for tests that build arguments.
@@ -183,7 +189,11 @@ type Tool struct {
 func (t Tool) ReadOnly() bool { return t.Kind == Read }
 
 // Name is the tool's name.
-func (t Tool) Name() string { return t.Def.Name }
+func (t Tool) Name() string { return t.name }
+
+// Def is the tool's MCP definition: name, description, schemas derived
+// from its input and output types, annotations.
+func (t Tool) Def() mcp.Tool { return t.def() }
 
 // Args is the tool's input struct type.
 func (t Tool) Args() reflect.Type { return t.args }
@@ -193,7 +203,7 @@ func (t Tool) Result() reflect.Type { return t.result }
 
 // Bind gives the tool its dependencies: the result is what mcp-go serves.
 func (t Tool) Bind(d Deps) server.ServerTool {
-	return server.ServerTool{Tool: t.Def, Handler: t.bind(d)}
+	return server.ServerTool{Tool: t.Def(), Handler: t.bind(d)}
 }
 
 // Bind binds every tool of ts to d, in order.
@@ -212,21 +222,10 @@ func Bind(d Deps, ts []Tool) []server.ServerTool {
 // so the rules hold for all of them. A tag error panics: tags are fixed at
 // compile time and the catalogue's tests build every tool.
 func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
-	in, err := deriveSchema(reflect.TypeFor[In]())
-	if err != nil {
-		panic(err)
-	}
-	out, err := deriveSchema(reflect.TypeFor[Out]())
-	if err != nil {
-		panic(err)
-	}
-	def := mcp.Tool{
-		Name:            s.Name,
-		Description:     s.Desc,
-		RawInputSchema:  in,
-		RawOutputSchema: out,
-		Annotations:     s.Kind.annotations(),
-	}
+	def := sync.OnceValue(func() mcp.Tool {
+		in, out := DeriveSchemas(reflect.TypeFor[In](), reflect.TypeFor[Out]())
+		return mcp.Tool{Name: s.Name, Description: s.Desc, RawInputSchema: in, RawOutputSchema: out, Annotations: s.Kind.annotations()}
+	})
 	scope := repoFieldsOf(reflect.TypeFor[In]())
 	authored := hasLockdownTags(reflect.TypeFor[Out]())
 	bind := func(d Deps) server.ToolHandlerFunc {
@@ -303,7 +302,7 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 			return mcp.NewToolResultStructured(out, string(text)), nil
 		}
 	}
-	return Tool{Def: def, Toolset: s.Toolset, Kind: s.Kind, bind: bind, args: reflect.TypeFor[In](), result: reflect.TypeFor[Out]()}
+	return Tool{name: s.Name, desc: s.Desc, def: def, Toolset: s.Toolset, Kind: s.Kind, bind: bind, args: reflect.TypeFor[In](), result: reflect.TypeFor[Out]()}
 }
 
 // repoFields locates the arguments that name a repository: the first
@@ -348,4 +347,39 @@ func (rf repoFields) of(args any) (owner, repo string, ok bool) {
 		repo = v.FieldByIndex(rf.repo).String()
 	}
 	return owner, repo, owner != ""
+}
+
+// DeriveSchemas derives a tool's input and output JSON Schemas from its
+// argument and result types. A tag error panics: tags are fixed at compile
+// time and the catalogue's tests build every tool.
+func DeriveSchemas(in, out reflect.Type) (json.RawMessage, json.RawMessage) {
+	i, err := deriveSchema(in)
+	if err != nil {
+		panic(err)
+	}
+	o, err := deriveSchema(out)
+	if err != nil {
+		panic(err)
+	}
+	return i, o
+}
+
+// Schemas are a tool's JSON Schemas, derived ahead of time.
+type Schemas struct {
+	Input  json.RawMessage `json:"input"`
+	Output json.RawMessage `json:"output"`
+}
+
+// Derived returns the tool's schemas as derived from its types now.
+func (t Tool) Derived() Schemas {
+	in, out := DeriveSchemas(t.args, t.result)
+	return Schemas{Input: in, Output: out}
+}
+
+// withSchemas returns t defined with precomputed schemas.
+func (t Tool) withSchemas(sc Schemas) Tool {
+	t.def = sync.OnceValue(func() mcp.Tool {
+		return mcp.Tool{Name: t.name, Description: t.desc, RawInputSchema: sc.Input, RawOutputSchema: sc.Output, Annotations: t.Kind.annotations()}
+	})
+	return t
 }

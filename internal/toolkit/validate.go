@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ghmcp/ghmcp/github"
@@ -32,13 +33,16 @@ func (e *ArgError) Error() string {
 type nameKind struct {
 	what    string // what it is, for messages
 	pattern string // shown to the model in the schema, if not empty
-	re      *regexp.Regexp
+	// re is compiled at its first use, not at start-up: bounded
+	// repetitions such as {0,38} make costly programs, and a server that
+	// only lists its tools never needs them.
+	re      func() *regexp.Regexp
 	example string
 	check   func(string) string // extra check beyond the pattern; "" if fine
 }
 
 func newNameKind(what, pattern, example string, check func(string) string) *nameKind {
-	return &nameKind{what: what, pattern: pattern, re: regexp.MustCompile(pattern), example: example, check: check}
+	return &nameKind{what: what, pattern: pattern, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) }), example: example, check: check}
 }
 
 // schemaless drops a kind's pattern from the schema, keeping the check.
@@ -65,7 +69,7 @@ var nameKinds = map[string]*nameKind{
 	// Logins in lists are checked here but their pattern is not repeated
 	// in the schema for every item: it would cost the model bytes in every
 	// tool that takes logins.
-	"login": {what: "a GitHub user login (letters, digits, '-'; at most 39)", re: regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`), example: `"octocat"`},
+	"login": schemaless(newNameKind("a GitHub user login (letters, digits, '-'; at most 39)", `^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$`, `"octocat"`, nil)),
 	"repo": schemaless(newNameKind("a repository name (letters, digits, '.', '-', '_'; at most 100)", `^[A-Za-z0-9._-]{1,100}$`, `"hello-world"`, func(s string) string {
 		if s == "." || s == ".." {
 			return "must not be . or .."
@@ -177,7 +181,7 @@ func CheckName(arg, kind, value string) *ArgError {
 // IsName reports whether value matches the pattern of a name kind, as a
 // quick test on text GitHub sent (not on arguments: use CheckName).
 func IsName(kind, value string) bool {
-	return nameKinds[kind].re.MatchString(value)
+	return nameKinds[kind].re().MatchString(value)
 }
 
 // Validate checks a struct whose fields carry ghmcp tags (owner, repo,
@@ -297,7 +301,7 @@ func (r rule) check(name string, v reflect.Value, optional, missing bool) *ArgEr
 		if s == "" {
 			return &ArgError{Arg: name, Problem: "must not be empty" + leaveOut + "; it must be " + r.kind.what, Example: r.kind.example}
 		}
-		if !r.kind.re.MatchString(s) {
+		if !r.kind.re().MatchString(s) {
 			return &ArgError{Arg: name, Problem: fmt.Sprintf("got %s, which is not %s%s", QuoteShort(s), r.kind.what, nameHint(r.kind, s)), Example: r.kind.example}
 		}
 		if r.kind.check != nil {
