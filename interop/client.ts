@@ -12,8 +12,6 @@
 // Environment: GHMCP_BIN and FAKEGITHUB_BIN, the two built binaries.
 // The last line of output is "N passed, M failed".
 
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { createInterface } from "node:readline";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -23,60 +21,16 @@ import {
   type JSONRPCMessage,
 } from "@modelcontextprotocol/sdk/types.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { FakeGitHub, mustEnv } from "./harness.js";
 
 const TOKEN = "ghp_interopTOKEN0123456789abcdefghijklmno";
 const ghmcpBin = mustEnv("GHMCP_BIN");
 const fakeBin = mustEnv("FAKEGITHUB_BIN");
 
-function mustEnv(name: string): string {
-  const v = process.env[name];
-  if (!v) {
-    console.error(`interop: set ${name}`);
-    process.exit(2);
-  }
-  return v;
-}
-
 class Failure extends Error {}
 
 function check(ok: unknown, what: string): void {
   if (!ok) throw new Failure(what);
-}
-
-/** The fake GitHub, controlled through its stdin. */
-class FakeGitHub {
-  private proc: ChildProcessWithoutNullStreams;
-  private waiting: Array<() => void> = [];
-  url: Promise<string>;
-
-  constructor() {
-    this.proc = spawn(fakeBin, ["-token", TOKEN, "-demo"], { stdio: ["pipe", "pipe", "pipe"] });
-    this.proc.stderr.on("data", (d) => process.stderr.write(`fakegithub: ${d}`));
-    const lines = createInterface({ input: this.proc.stdout });
-    let first = true;
-    this.url = new Promise((resolve) =>
-      lines.on("line", (line) => {
-        if (first) {
-          first = false;
-          resolve(line);
-        } else if (line === "--") {
-          this.waiting.shift()?.(); // the command took effect
-        }
-      }),
-    );
-  }
-
-  /** Runs a fake command and resolves once it has taken effect. */
-  command(line: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
-      this.proc.stdin.write(line + "\n");
-    });
-  }
-
-  close(): void {
-    this.proc.stdin.end();
-  }
 }
 
 /**
@@ -157,9 +111,12 @@ async function runVersion(gh: FakeGitHub, url: string, version: string): Promise
     check(transport.negotiated === expected, `negotiated ${transport.negotiated}, want ${expected}`);
     check(client.getServerVersion()?.name === "ghmcp", "server name");
     const caps = client.getServerCapabilities() ?? {};
-    for (const c of ["tools", "resources", "prompts", "logging", "completions"] as const) {
+    // completion/complete arrived in 2025-03-26; ghmcp declares it from then.
+    const completions = transport.negotiated >= "2025-03-26";
+    for (const c of ["tools", "resources", "prompts", "logging"] as const) {
       check(caps[c], `capability ${c} missing`);
     }
+    check(Boolean(caps.completions) === completions, `capability completions present=${Boolean(caps.completions)} at ${transport.negotiated}`);
     const structured = transport.negotiated >= "2025-06-18";
 
     // Tools: schemas compile; structured output only where the version has it.
@@ -218,13 +175,15 @@ async function runVersion(gh: FakeGitHub, url: string, version: string): Promise
     const notes = await client.getPrompt({ name: "draft_release_notes", arguments: { owner: "octo", repo: "hello" } });
     check(JSON.stringify(notes.messages).includes("#3 Fix the crash"), "release notes list the merged pull request");
 
-    // Completion.
-    const comp = await client.complete({
-      ref: { type: "ref/prompt", name: "review_pull_request" },
-      argument: { name: "repo", value: "hello-" },
-      context: { arguments: { owner: "octo" } },
-    });
-    check(comp.completion.values.join() === "hello-docs", `completion: ${comp.completion.values}`);
+    // Completion, where the version has it.
+    if (completions) {
+      const comp = await client.complete({
+        ref: { type: "ref/prompt", name: "review_pull_request" },
+        argument: { name: "repo", value: "hello-" },
+        context: { arguments: { owner: "octo" } },
+      });
+      check(comp.completion.values.join() === "hello-docs", `completion: ${comp.completion.values}`);
+    }
 
     // Progress and logs during a throttled call.
     await client.setLoggingLevel("info");
@@ -263,7 +222,7 @@ async function runVersion(gh: FakeGitHub, url: string, version: string): Promise
 }
 
 async function main(): Promise<void> {
-  const gh = new FakeGitHub();
+  const gh = new FakeGitHub(fakeBin, TOKEN);
   const url = await gh.url;
   let passed = 0;
   let failed = 0;
