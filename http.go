@@ -18,6 +18,7 @@ import (
 	"github.com/ghmcp/ghmcp/internal/metrics"
 	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/internal/webhook"
+	"github.com/ghmcp/ghmcp/internal/webhook/redisbus"
 	"github.com/ghmcp/ghmcp/internal/webhook/redisdedup"
 	"github.com/ghmcp/ghmcp/ratelimit"
 	"github.com/ghmcp/ghmcp/ratelimit/redisstore"
@@ -27,7 +28,8 @@ import (
 //
 //	metrics → identities: the operator's (--http-token-file: the server's
 //	  token) or each client's own token, each a Backend built by newBackend
-//	  → webhook (--webhook-secret-file; dedupe in memory or Redis)
+//	  → webhook (--webhook-secret-file; dedupe in memory or Redis; with Redis,
+//	    events shared with the other instances through pub/sub)
 //	  → health → httpserver on --listen (TLS if given) until ctx ends, then drain
 func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor, logger *slog.Logger, stderr io.Writer) int {
 	fail := func(code int, err error) int {
@@ -82,10 +84,19 @@ func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor
 	srv := httpserver.New(opts)
 	if cfg.HTTP.WebhookSecret != nil {
 		var dedup webhook.Deduper = webhook.NewMemoryDeduper(0, 0, nil)
+		sink := srv.Sink()
 		if rdb != nil {
 			dedup = redisdedup.New(rdb, "", 0)
+			// One instance processes each delivery; the bus hands the event
+			// to the others, whose caches and subscribers it concerns too.
+			bus := redisbus.New(rdb, "", sink, logger)
+			if err := bus.Run(ctx); err != nil {
+				logger.Warn("webhook events will not reach the other instances", "error", err)
+			} else {
+				sink = webhook.Fanout(sink, bus)
+			}
 		}
-		wh, err := webhook.New(webhook.Options{Secret: cfg.HTTP.WebhookSecret, Dedup: dedup, Sink: srv.Sink(), Observe: m.WebhookDelivery, Logger: logger})
+		wh, err := webhook.New(webhook.Options{Secret: cfg.HTTP.WebhookSecret, Dedup: dedup, Sink: sink, Observe: m.WebhookDelivery, Logger: logger})
 		if err != nil {
 			return fail(exitUsage, err)
 		}
