@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ghmcp/ghmcp/internal/stdio"
 )
 
 // TestTokenNeverLeaks runs the server with debug logging against a GitHub
@@ -63,7 +61,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"create_issue","arguments":{"owner":"o","repo":"content","title":"x","labels":["TOKEN"],"milestone":"TOKEN"}}}`,
 		`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"get_repository_details","arguments":{"owner":"o","repo":"r","TOKEN":1}}}`,
 		`{"jsonrpc":"2.0","id":"TOKEN-%d","method":"ping"}`,
-		`{"jsonrpc":"2.0","id":"TOKEN-%d","method":"ping","params":{"pad":"` + strings.Repeat("p", stdio.DefaultMaxMessageBytes) + `"}}`,
+		`{"jsonrpc":"2.0","id":"TOKEN-%d","method":"ping","params":{"pad":"` + strings.Repeat("p", 64<<10) + `"}}`,
 	}
 	for _, m := range more {
 		id++
@@ -71,7 +69,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	}
 
 	var stdout, stderr strings.Builder
-	env := map[string]string{"GITHUB_PERSONAL_ACCESS_TOKEN": token, "GITHUB_API_URL": gh.URL, "GHMCP_WRITE_SPACING": "1ms", "GHMCP_DRAIN_TIMEOUT": "30s"}
+	env := map[string]string{"GITHUB_PERSONAL_ACCESS_TOKEN": token, "GITHUB_API_URL": gh.URL, "GHMCP_WRITE_SPACING": "1ms", "GHMCP_DRAIN_TIMEOUT": "30s", "GHMCP_MAX_MESSAGE_BYTES": "65536"}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	code := run(ctx, []string{"--log-level", "debug"}, strings.NewReader(in.String()), &stdout, &stderr, envMap(env))

@@ -34,6 +34,7 @@ func TestSchemaValidationAtEveryProtocolVersion(t *testing.T) {
 	t.Parallel()
 	for _, version := range mcp.ValidProtocolVersions {
 		t.Run(version, func(t *testing.T) {
+			t.Parallel()
 			gh := fakegithub.New(transcriptToken)
 			t.Cleanup(gh.Close)
 			p := startServer(t, gh, "--log-level", "warn")

@@ -137,7 +137,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		// The limiter's cap, not the transport, decides how many calls reach
 		// GitHub at once; a call beyond it waits in the limiter's FIFO,
 		// where cancellation and progress reach it.
-		MaxCalls: max(cfg.Limits.MaxConcurrent, 5),
+		MaxCalls:        max(cfg.Limits.MaxConcurrent, 5),
+		MaxMessageBytes: cfg.MaxMessageBytes,
 		Drain:    cfg.Drain,
 	})
 	if err != nil {

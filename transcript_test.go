@@ -44,6 +44,10 @@ func transcriptParams(t *testing.T) testscript.Params {
 			// Transcripts pipe every line at once and close stdin: give slow
 			// calls (retries, rate-limit waits) time to answer.
 			env.Setenv("GHMCP_DRAIN_TIMEOUT", "60s")
+			// GitHub asks for a second between writes; the transcripts, whose
+			// fake does not, space them 10 ms apart to run in seconds (the
+			// spacing itself is tested in ratelimit and ratelimit_e2e_test.go).
+			env.Setenv("GHMCP_WRITE_SPACING", "10ms")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

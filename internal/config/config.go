@@ -57,6 +57,8 @@ type Config struct {
 	Drain time.Duration
 	// MaxResponseBytes caps one answer read from GitHub.
 	MaxResponseBytes int64
+	// MaxMessageBytes caps one JSON-RPC message read from the host.
+	MaxMessageBytes int
 	// FlowGuard is --flow-guard: after a session read a private repository,
 	// a write to a public one needs the user's agreement (internal/flowguard).
 	FlowGuard bool
@@ -290,6 +292,9 @@ func settings() []setting {
 				}
 				return github.CheckAppKey(c.App.PrivateKey)
 			}},
+		{flag: "max-message-bytes", env: "GHMCP_MAX_MESSAGE_BYTES", def: "8388608",
+			help:  "most bytes of one JSON-RPC message from the host (stdio); a longer one is answered -32600 with its id and never held in memory",
+			parse: intInto(1024, 1<<30, func(c *Config) *int { return &c.MaxMessageBytes })},
 		{flag: "drain-timeout", env: "GHMCP_DRAIN_TIMEOUT", def: "1.5s",
 			help:  "at the end of input, how long calls in flight may still run and answer (raise it for scripts that pipe slow calls)",
 			parse: durationInto(0, func(c *Config) *time.Duration { return &c.Drain })},
