@@ -139,7 +139,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		// where cancellation and progress reach it.
 		MaxCalls:        max(cfg.Limits.MaxConcurrent, 5),
 		MaxMessageBytes: cfg.MaxMessageBytes,
-		Drain:    cfg.Drain,
+		Drain:           cfg.Drain,
 	})
 	if err != nil {
 		logger.Error("server stopped", "error", err)
