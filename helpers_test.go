@@ -16,6 +16,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/ghmcp/ghmcp/internal/app"
 	"github.com/ghmcp/ghmcp/internal/config"
 	"github.com/ghmcp/ghmcp/internal/fakegithub"
 	"github.com/ghmcp/ghmcp/internal/mcpserver"
@@ -32,7 +33,8 @@ func newTestServer(t *testing.T, args []string) *mcpserver.Server {
 	}
 	redactor := redact.New(cfg.Token)
 	logger := slog.New(slog.DiscardHandler)
-	deps, err := newDeps(cfg, redactor, logger)
+	cfg.Version = buildVersion()
+	deps, err := app.NewDeps(cfg, redactor, logger)
 	if err != nil {
 		t.Fatal(err)
 	}

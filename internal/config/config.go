@@ -32,6 +32,9 @@ import (
 
 // Config is everything ghmcp needs to run.
 type Config struct {
+	// Version is the build's version, for serverInfo and the User-Agent;
+	// not a setting: the program sets it after Parse.
+	Version string
 	// Token is the GitHub token (from the environment only: a flag would
 	// show it in the process list).
 	Token    string

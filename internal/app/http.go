@@ -1,9 +1,8 @@
-package main
+package app
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -31,9 +30,9 @@ import (
 //	  → webhook (--webhook-secret-file; dedupe in memory or Redis; with Redis,
 //	    events shared with the other instances through pub/sub)
 //	  → health → httpserver on --listen (TLS if given) until ctx ends, then drain
-func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor, logger *slog.Logger, stderr io.Writer) int {
+func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor, logger *slog.Logger, s Streams) int {
 	fail := func(code int, err error) int {
-		fmt.Fprintf(stderr, "ghmcp: %s\n", redactor.Error(err))
+		fmt.Fprintf(s.Stderr, "ghmcp: %s\n", redactor.Error(err))
 		return code
 	}
 	m := metrics.New()
@@ -43,7 +42,7 @@ func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor
 	if cfg.RedisURL != "" {
 		ro, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
-			return fail(exitUsage, redisstore.CheckURL(cfg.RedisURL))
+			return fail(ExitUsage, redisstore.CheckURL(cfg.RedisURL))
 		}
 		rdb = redis.NewClient(ro)
 		defer rdb.Close()
@@ -69,7 +68,7 @@ func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor
 	if cfg.HTTP.Token != nil {
 		shared, limiter, err := newBackend(cfg, redactor, logger, base, m, true)
 		if err != nil {
-			return fail(exitError, err)
+			return fail(ExitError, err)
 		}
 		if shared.Close != nil {
 			defer shared.Close()
@@ -98,14 +97,14 @@ func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor
 		}
 		wh, err := webhook.New(webhook.Options{Secret: cfg.HTTP.WebhookSecret, Dedup: dedup, Sink: sink, Observe: m.WebhookDelivery, Logger: logger})
 		if err != nil {
-			return fail(exitUsage, err)
+			return fail(ExitUsage, err)
 		}
 		srv.Handle("/webhook", wh)
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
-		return fail(exitUsage, err)
+		return fail(ExitUsage, err)
 	}
 	scheme := "http"
 	if cfg.HTTP.TLSCert != "" {
@@ -115,17 +114,17 @@ func serveHTTP(ctx context.Context, cfg config.Config, redactor *redact.Redactor
 	if cfg.HTTP.Token != nil {
 		mode = identityName(cfg) + ", for clients with --http-token-file's secret"
 	}
-	logger.Info("ghmcp serving Streamable HTTP", "version", buildVersion(), "url", scheme+"://"+ln.Addr().String()+"/mcp",
+	logger.Info("ghmcp serving Streamable HTTP", "version", cfg.Version, "url", scheme+"://"+ln.Addr().String()+"/mcp",
 		"identity", mode, "webhook", cfg.HTTP.WebhookSecret != nil, "limits", map[bool]string{true: "redis", false: "memory"}[rdb != nil])
 	// The service's drain bound: a write queued behind the write spacing
 	// needs longer than stdio's end-of-input default.
 	err = srv.Serve(ctx, ln, httpserver.ServeOptions{TLSCert: cfg.HTTP.TLSCert, TLSKey: cfg.HTTP.TLSKey, Drain: max(cfg.Drain, 10*time.Second)})
 	if err != nil {
 		logger.Error("server stopped", "error", err)
-		return exitError
+		return ExitError
 	}
 	logger.Info("ghmcp stopped")
-	return exitOK
+	return ExitOK
 }
 
 // newBackend builds one GitHub identity's MCP server: its client (sending
@@ -147,7 +146,7 @@ func newBackend(cfg config.Config, redactor *redact.Redactor, logger *slog.Logge
 		return nil, nil, err
 	}
 	srv, err := mcpserver.New(mcpserver.Options{
-		Version:        buildVersion(),
+		Version:        cfg.Version,
 		Deps:           id.deps,
 		Selection:      cfg.Selection,
 		Dynamic:        cfg.Dynamic,
