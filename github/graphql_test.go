@@ -22,7 +22,7 @@ import (
 
 func TestGraphQLURL(t *testing.T) {
 	tests := []struct{ name, api, want string }{
-		{"GitHub.com", "https://api.github.com/", "https://api.github.com/graphql"},
+		{"GitHub.com", DefaultAPIURL, DefaultAPIURL + "graphql"},
 		{"GitHub Enterprise Server", "https://ghe.example.com/api/v3/", "https://ghe.example.com/api/graphql"},
 		{"GitHub Enterprise Server without the slash", "https://ghe.example.com/api/v3", "https://ghe.example.com/api/graphql"},
 		{"a loopback fake", "http://127.0.0.1:8080/", "http://127.0.0.1:8080/graphql"},

@@ -24,7 +24,7 @@ func TestRerunWorkflowRun(t *testing.T) {
 func TestListRunArtifacts(t *testing.T) {
 	f := newFakeGitHub(t)
 	s := f.on("GET", "/repos/octo/hello/actions/runs/30433642/artifacts", 200, `{"total_count":3,"artifacts":[
-		{"id":11,"name":"coverage","size_in_bytes":20480,"expired":false,"expires_at":"2026-04-01T03:04:05Z","archive_download_url":"https://api.github.com/x"},
+		{"id":11,"name":"coverage","size_in_bytes":20480,"expired":false,"expires_at":"2026-04-01T03:04:05Z","archive_download_url":"https://api.github.test/x"},
 		{"id":12,"name":"old-build","size_in_bytes":10,"expired":true,"expires_at":"2026-01-01T00:00:00Z"}]}`, query("page=1&per_page=2"))
 	s.header = map[string]string{"Link": `<https://api.github.test/repositories/1/actions/runs/30433642/artifacts?page=2>; rel="next"`}
 	var got ArtifactList
