@@ -277,8 +277,9 @@ func (s *sniffer) Read(p []byte) (int, error) {
 	n, err := s.body.Read(p)
 	if n > 0 && !s.found {
 		buf := append(s.tail, p[:n]...)
+		compact := bytes.ReplaceAll(buf, []byte(" "), nil) // once per chunk, not per mark
 		for _, m := range privateMarks {
-			if bytes.Contains(bytes.ReplaceAll(buf, []byte(" "), nil), m) {
+			if bytes.Contains(compact, m) {
 				s.found = true
 				what := "read through the GitHub API"
 				if s.owner != "" {
