@@ -593,3 +593,50 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestLoadBalancedWebhookReachesEverySubscriber: a session subscribed on
+// one instance is told of an update that a webhook delivered to another
+// instance: the instance that processes the delivery shares the event
+// through Redis (internal/webhook/redisbus).
+func TestLoadBalancedWebhookReachesEverySubscriber(t *testing.T) {
+	t.Parallel()
+	c := startCluster(t, 3)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	updated := make(chan string, 4)
+	client := sdk.NewClient(&sdk.Implementation{Name: "lb-e2e-subscriber", Version: "1"}, &sdk.ClientOptions{
+		ResourceUpdatedHandler: func(_ context.Context, r *sdk.ResourceUpdatedNotificationRequest) { updated <- r.Params.URI },
+	})
+	cs, err := client.Connect(ctx, &sdk.StreamableClientTransport{Endpoint: c.instances[0].url + "/mcp", HTTPClient: &http.Client{Transport: &servedBy{token: lbToken}}, MaxRetries: -1},
+		&sdk.ClientSessionOptions{ProtocolVersion: withSessions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	const uri = "repo://octo/hello/issues/1"
+	if err := cs.Subscribe(ctx, &sdk.SubscribeParams{URI: uri}); err != nil {
+		t.Fatal(err)
+	}
+	payload := `{"action":"closed","issue":{"number":1},"repository":{"full_name":"octo/hello"}}`
+	req, _ := http.NewRequest(http.MethodPost, c.instances[1].url+"/webhook", strings.NewReader(payload))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-GitHub-Event", "issues")
+	req.Header.Set("X-GitHub-Delivery", "lb-bus-1")
+	req.Header.Set("X-Hub-Signature-256", webhook.Sign([]byte(c.secret), []byte(payload)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("the delivery to instance 1 was answered %d, want 202", resp.StatusCode)
+	}
+	select {
+	case got := <-updated:
+		if got != uri {
+			t.Errorf("updated %s, want %s", got, uri)
+		}
+	case <-ctx.Done():
+		t.Fatal("the subscriber on instance 0 was not told of the update delivered to instance 1")
+	}
+}
