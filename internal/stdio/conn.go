@@ -51,6 +51,15 @@ const (
 	DefaultDrain = 1500 * time.Millisecond
 )
 
+// Bounds of the requests read and not yet answered: beyond them a request
+// is answered at once with a "server busy" error. Tool calls beyond the
+// call slots wait in memory, each with its message (up to
+// MaxMessageBytes), so both the count and the bytes are bounded.
+const (
+	maxInFlight      = 512
+	maxInFlightBytes = 64 << 20
+)
+
 // stopGrace bounds how long Serve waits, after cancelling them, for
 // handlers to return (so that their logs are written) before it returns.
 const stopGrace = time.Second
@@ -151,7 +160,9 @@ func Serve(ctx context.Context, srv Server, in io.Reader, out io.Writer, opts Op
 				cancelAll()
 				c.drain(ctx, stopGrace)
 			}
-			c.out.flush()
+			if ctx.Err() == nil {
+				c.out.flush()
+			}
 			c.out.close()
 			c.stop(cancelAll)
 			return nil
@@ -171,7 +182,11 @@ type conn struct {
 
 	mu       sync.Mutex
 	inflight map[string]*call
-	idle     chan struct{} // closed and replaced whenever inflight shrinks
+	// inflightBytes is the size of the requests in inflight: a host that
+	// pipes requests faster than they are served (or a hostile one) is
+	// told to wait rather than grow the process (see maxInFlight).
+	inflightBytes int
+	idle          chan struct{} // closed and replaced whenever inflight shrinks
 	wg       sync.WaitGroup
 }
 
@@ -181,6 +196,7 @@ type call struct {
 	cancel    context.CancelFunc
 	cancelled bool // by the host: its answer is dropped
 	cut       bool // by the end of the drain: answered with an error if it has no answer
+	size      int  // bytes of the request, held until it is answered
 }
 
 // handle routes one line.
@@ -253,8 +269,16 @@ func (c *conn) request(ctx context.Context, m envelope, data []byte) {
 		c.reply(m.ID, mcp.INVALID_REQUEST, fmt.Sprintf("invalid request: id %s is already in use by a request in flight; use a new id", key))
 		return
 	}
-	cl := &call{id: m.ID, cancel: cancel}
+	if len(c.inflight) >= maxInFlight || c.inflightBytes+len(data) > maxInFlightBytes {
+		n := len(c.inflight)
+		c.mu.Unlock()
+		cancel()
+		c.reply(m.ID, mcp.INTERNAL_ERROR, fmt.Sprintf("server busy: %d requests are in flight; wait for their answers, then send this one again", n))
+		return
+	}
+	cl := &call{id: m.ID, cancel: cancel, size: len(data)}
 	c.inflight[key] = cl
+	c.inflightBytes += len(data)
 	c.mu.Unlock()
 
 	switch m.Method {
@@ -313,6 +337,7 @@ func (c *conn) done(key string, resp mcp.JSONRPCMessage) {
 	cl.cancel()
 	c.mu.Lock()
 	delete(c.inflight, key)
+	c.inflightBytes -= cl.size
 	close(c.idle)
 	c.idle = make(chan struct{})
 	c.mu.Unlock()

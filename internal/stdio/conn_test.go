@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -276,5 +277,57 @@ func TestCancelEndsServeWhileAWriteIsBlocked(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return after cancel while a write was blocked")
+	}
+}
+
+// A host that pipes more requests than the server may hold is told to
+// wait, at once, instead of growing the process.
+func TestTooManyRequestsInFlightAreRefused(t *testing.T) {
+	f := &fakeServer{slow: map[string]time.Duration{"slow": time.Hour}}
+	var in strings.Builder
+	for i := range maxInFlight + 3 {
+		fmt.Fprintf(&in, `{"jsonrpc":"2.0","id":%d,"method":"slow"}`+"\n", i)
+	}
+	got := serve(t, context.Background(), f, strings.NewReader(in.String()), Options{Drain: 10 * time.Millisecond})
+	busy := 0
+	for _, l := range got {
+		if strings.Contains(l, "server busy") {
+			busy++
+		}
+	}
+	if busy != 3 {
+		t.Errorf("%d requests refused as busy, want the 3 past %d", busy, maxInFlight)
+	}
+}
+
+// An elicitation answer is delivered whether it arrives before or after
+// the request it answers is sent.
+func TestElicitationAnswersAreNeverLost(t *testing.T) {
+	for _, early := range []bool{true, false} {
+		w := &writer{dst: io.Discard}
+		s := newSession(w, make(chan mcp.JSONRPCNotification, 1))
+		answer := func() { s.answer(json.RawMessage(`"ghmcp-1"`), json.RawMessage(`{"action":"accept"}`), nil) }
+		if early {
+			answer()
+		} else {
+			go func() {
+				for {
+					s.earlyMu.Lock()
+					_, waiting := s.waiting["ghmcp-1"]
+					s.earlyMu.Unlock()
+					if waiting {
+						answer()
+						return
+					}
+					time.Sleep(time.Millisecond)
+				}
+			}()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		res, err := s.RequestElicitation(ctx, mcp.ElicitationRequest{})
+		cancel()
+		if err != nil || res.Action != mcp.ElicitationResponseActionAccept {
+			t.Errorf("early=%t: %v %v", early, res, err)
+		}
 	}
 }

@@ -30,8 +30,10 @@ type session struct {
 	clientCaps    mcp.ClientCapabilities
 	subscriptions []string
 
-	nextID  atomic.Int64
-	waiting sync.Map // request id (string) → chan clientAnswer
+	// earlyMu guards lastID, waiting and early: requests of the server's
+	// to the client, and the client's answers.
+	lastID  int64                        // the last request id used, "ghmcp-<lastID>"
+	waiting map[string]chan clientAnswer // request id → where its answer goes
 	// early holds answers that came before their request was sent: a
 	// client that pipes its input (a transcript) may answer the request
 	// it knows will come; at most maxEarly, for ids not yet used.
@@ -153,16 +155,27 @@ func (s *session) RequestElicitation(ctx context.Context, req mcp.ElicitationReq
 // request sends a request to the client and waits for its answer or the
 // end of ctx.
 func (s *session) request(ctx context.Context, method string, params any) (json.RawMessage, error) {
-	id := "ghmcp-" + strconv.FormatInt(s.nextID.Add(1), 10)
 	ch := make(chan clientAnswer, 1)
+	// Allocating the id, taking an answer that came early and registering
+	// the wait happen under one lock with answer's lookup, so that an
+	// answer is either early (kept) or awaited, never lost between.
 	s.earlyMu.Lock()
+	s.lastID++
+	id := "ghmcp-" + strconv.FormatInt(s.lastID, 10)
 	if a, ok := s.early[id]; ok {
 		delete(s.early, id)
 		ch <- a
 	}
+	if s.waiting == nil {
+		s.waiting = map[string]chan clientAnswer{}
+	}
+	s.waiting[id] = ch
 	s.earlyMu.Unlock()
-	s.waiting.Store(id, ch)
-	defer s.waiting.Delete(id)
+	defer func() {
+		s.earlyMu.Lock()
+		delete(s.waiting, id)
+		s.earlyMu.Unlock()
+	}()
 	msg := struct {
 		JSONRPC string `json:"jsonrpc"`
 		ID      string `json:"id"`
@@ -184,21 +197,24 @@ func (s *session) request(ctx context.Context, method string, params any) (json.
 }
 
 // answer delivers a response from the client to the request that awaits
-// it; it reports whether one did.
+// it, or keeps it for a request not sent yet (a pipe that sends its
+// answer ahead); it reports whether it was taken.
 func (s *session) answer(id json.RawMessage, result json.RawMessage, errDetails *mcp.JSONRPCErrorDetails) bool {
 	var key string
 	if json.Unmarshal(id, &key) != nil {
 		return false
 	}
-	v, ok := s.waiting.Load(key)
-	if !ok {
-		return s.keepEarly(key, clientAnswer{result: result, err: errDetails})
+	a := clientAnswer{result: result, err: errDetails}
+	s.earlyMu.Lock()
+	defer s.earlyMu.Unlock()
+	if ch, ok := s.waiting[key]; ok {
+		select {
+		case ch <- a:
+		default:
+		}
+		return true
 	}
-	select {
-	case v.(chan clientAnswer) <- clientAnswer{result: result, err: errDetails}:
-	default:
-	}
-	return true
+	return s.keepEarlyLocked(key, a)
 }
 
 // IsSubscribedToResource reports whether the session subscribed to uri.
@@ -211,15 +227,14 @@ func (s *session) IsSubscribedToResource(uri string) bool {
 // maxEarly bounds the answers kept for requests not yet sent.
 const maxEarly = 8
 
-// keepEarly keeps an answer to a request this session has not sent yet
-// (an id "ghmcp-N" past the last one used), for request to find.
-func (s *session) keepEarly(key string, a clientAnswer) bool {
+// keepEarlyLocked keeps an answer to a request this session has not sent
+// yet (an id "ghmcp-N" past the last one used), for request to find; the
+// caller holds earlyMu.
+func (s *session) keepEarlyLocked(key string, a clientAnswer) bool {
 	n, err := strconv.ParseInt(strings.TrimPrefix(key, "ghmcp-"), 10, 64)
-	if err != nil || !strings.HasPrefix(key, "ghmcp-") || n <= s.nextID.Load() {
+	if err != nil || !strings.HasPrefix(key, "ghmcp-") || n <= s.lastID {
 		return false
 	}
-	s.earlyMu.Lock()
-	defer s.earlyMu.Unlock()
 	if s.early == nil {
 		s.early = map[string]clientAnswer{}
 	}

@@ -49,9 +49,12 @@ func (w *writer) write(msg any) error {
 	return w.lineLocked(b)
 }
 
-// flush writes the queued notifications.
+// flush writes the queued notifications, unless a write is under way
+// (one blocked on a host that stopped reading would hold flush forever).
 func (w *writer) flush() {
-	w.mu.Lock()
+	if !w.mu.TryLock() {
+		return
+	}
 	defer w.mu.Unlock()
 	if !w.closed.Load() {
 		w.flushLocked()
