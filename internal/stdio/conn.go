@@ -187,7 +187,7 @@ type conn struct {
 	// told to wait rather than grow the process (see maxInFlight).
 	inflightBytes int
 	idle          chan struct{} // closed and replaced whenever inflight shrinks
-	wg       sync.WaitGroup
+	wg            sync.WaitGroup
 }
 
 // call is a request read and not yet answered.
