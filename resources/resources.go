@@ -170,6 +170,13 @@ func parse(uri string) (owner, repo, kind, rest string, q url.Values, err error)
 	return u.Hostname(), unescape(parts[0]), parts[1], unescape(parts[2]), u.Query(), nil
 }
 
+// RepoOf names the repository a repo:// URI reads; ok is false for any
+// other URI.
+func RepoOf(uri string) (owner, repo string, ok bool) {
+	owner, repo, _, _, _, err := parse(uri)
+	return owner, repo, err == nil && owner != "" && repo != ""
+}
+
 // ContentsURI is the URI of a file or directory (dir: path ends in "/").
 func ContentsURI(owner, repo, p, ref string) string {
 	u := "repo://" + owner + "/" + repo + "/contents/" + escapePath(p)

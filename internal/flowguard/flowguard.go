@@ -174,9 +174,9 @@ type BlockedError struct {
 
 func (e *BlockedError) Error() string {
 	if e.Declined {
-		return fmt.Sprintf("%s on %s was not sent: the user declined it. This session returned content from the private repository %s, and %s is public (or its visibility is unknown); do not retry this write unless the user asks for it", e.Tool, e.Target, e.From, e.Target)
+		return fmt.Sprintf("%s on %s was not sent: the user declined it. This session returned content from the private repository %s, and %s is not known to be private; do not retry this write unless the user asks for it", e.Tool, e.Target, e.From, e.Target)
 	}
-	return fmt.Sprintf("%s on %s was not sent: this session returned content from the private repository %s, and %s is public (or its visibility is unknown). "+
+	return fmt.Sprintf("%s on %s was not sent: this session returned content from the private repository %s, and %s is not known to be private. "+
 		"A prompt injection in public content can make an agent publish private data this way (the \"toxic agent flow\"). "+
 		"Ask the user to confirm that this write publishes nothing private; ghmcp asks them itself where the host supports elicitation. "+
 		"To allow such writes, the operator can start ghmcp with --flow-guard=off (GHMCP_FLOW_GUARD=off)", e.Tool, e.Target, e.From, e.Target)
@@ -186,7 +186,7 @@ func (e *BlockedError) Error() string {
 // of ctx: yes when the session has seen nothing private or the target is
 // private; otherwise only when the user agrees through elicitation.
 func (g *Guard) CheckWrite(ctx context.Context, tool, owner, repo string) error {
-	if g == nil || owner == "" {
+	if g == nil {
 		return nil
 	}
 	// A session that has seen nothing private writes freely: no lookup,
@@ -196,7 +196,10 @@ func (g *Guard) CheckWrite(ctx context.Context, tool, owner, repo string) error 
 		return nil
 	}
 	target := owner
-	if repo != "" {
+	if owner == "" {
+		target = "a target it does not name (a new repository, a notification)"
+	}
+	if owner != "" && repo != "" {
 		target = owner + "/" + repo
 		if p, err := g.visibility(ctx, owner, repo); err == nil && p {
 			return nil
@@ -208,7 +211,7 @@ func (g *Guard) CheckWrite(ctx context.Context, tool, owner, repo string) error 
 		return blocked
 	}
 	res, err := srv.RequestElicitation(ctx, mcp.ElicitationRequest{Params: mcp.ElicitationParams{
-		Message: fmt.Sprintf("The assistant wants to call %s on the public repository %s. Earlier in this session it read the private repository %s. "+
+		Message: fmt.Sprintf("The assistant wants to call %s on %s, which is not a private repository. Earlier in this session it read the private repository %s. "+
 			"If it was instructed by text in a public issue or comment, this write could publish private data. Allow this write?", tool, target, from),
 		RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{}},
 	}})

@@ -103,8 +103,10 @@ func New(opts Options) (*Server, error) {
 		server.WithToolHandlerMiddleware(resultForVersion),
 		server.WithResourceHandlerMiddleware(progressResources),
 		server.WithResourceHandlerMiddleware(codedResourceErrors),
+		server.WithResourceHandlerMiddleware(flowResources(opts.Deps.Flow)),
 		server.WithPromptHandlerMiddleware(progressPrompts),
 		server.WithPromptHandlerMiddleware(codedPromptErrors),
+		server.WithPromptHandlerMiddleware(flowPrompts(opts.Deps.Flow)),
 		server.WithResourceCompletionProvider(complete),
 		server.WithPromptCompletionProvider(complete),
 	)

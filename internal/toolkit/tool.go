@@ -257,9 +257,11 @@ func New[In, Out any](s Spec, h Handler[In, Out]) Tool {
 					return mcp.NewToolResultError(d.redact(err.Error())), nil
 				}
 			}
-			if s.Kind != Read && named {
+			if s.Kind != Read {
 				// The toxic agent flow: private content read earlier in
-				// this session must not leave through a public write.
+				// this session must not leave through a public write. A
+				// write that names no repository (a new repository, a
+				// notification) counts as public.
 				if err := d.Flow.CheckWrite(ctx, s.Name, owner, repo); err != nil {
 					return mcp.NewToolResultError(d.redact(err.Error())), nil
 				}
