@@ -24,9 +24,10 @@ type identities struct {
 	secret [sha256.Size]byte // of Options.Secret, compared in constant time
 	shared *served
 
-	mu    sync.Mutex
-	byKey map[string]*list.Element // fingerprint → element of lru (*served)
-	lru   *list.List               // front: most recently used
+	mu       sync.Mutex
+	byKey    map[string]*list.Element // fingerprint → element of lru (*served)
+	lru      *list.List               // front: most recently used
+	building map[string]chan struct{} // fingerprint → closed when its backend is built
 }
 
 // served is a Backend with the mcp-go HTTP server in front of it.
@@ -34,13 +35,18 @@ type served struct {
 	key     string
 	backend *Backend
 	http    *server.StreamableHTTPServer
+
+	// users counts the requests being served; an evicted backend is closed
+	// when the last one ends, never under a request that still uses it.
+	users   int  // guarded by identities.mu
+	evicted bool // guarded by identities.mu
 }
 
 func newIdentities(opts Options) *identities {
 	if opts.MaxIdentities <= 0 {
 		opts.MaxIdentities = 256
 	}
-	ids := &identities{opts: opts, byKey: map[string]*list.Element{}, lru: list.New()}
+	ids := &identities{opts: opts, byKey: map[string]*list.Element{}, lru: list.New(), building: map[string]chan struct{}{}}
 	if opts.Secret != nil {
 		ids.secret = sha256.Sum256(opts.Secret)
 		ids.shared = ids.serve1("shared", opts.Shared)
@@ -86,31 +92,70 @@ func (ids *identities) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not set up this identity; see the server's log", http.StatusInternalServerError)
 		return
 	}
+	defer ids.release(s)
 	serveCoded(s.http, w, r)
 }
 
-// get returns the served backend of token, building it on first use and
-// evicting the least recently used beyond the bound.
+// get returns the served backend of token, counting the caller as a user
+// (release when done), building it on first use and evicting the least
+// recently used beyond the bound. A backend is built outside the lock (it
+// may dial Redis); concurrent first requests of one token wait for it.
 func (ids *identities) get(token string) (*served, error) {
 	key := ratelimit.TokenKey(token)
 	ids.mu.Lock()
-	defer ids.mu.Unlock()
-	if el, ok := ids.byKey[key]; ok {
-		ids.lru.MoveToFront(el)
-		return el.Value.(*served), nil
+	for {
+		if el, ok := ids.byKey[key]; ok {
+			ids.lru.MoveToFront(el)
+			s := el.Value.(*served)
+			s.users++
+			ids.mu.Unlock()
+			return s, nil
+		}
+		wait, ok := ids.building[key]
+		if !ok {
+			break
+		}
+		ids.mu.Unlock()
+		<-wait
+		ids.mu.Lock()
 	}
+	done := make(chan struct{})
+	ids.building[key] = done
+	ids.mu.Unlock()
+
 	b, err := ids.opts.Factory(token)
+
+	ids.mu.Lock()
+	defer ids.mu.Unlock()
+	delete(ids.building, key)
+	close(done)
 	if err != nil {
 		return nil, err
 	}
 	s := ids.serve1(key, b)
+	s.users++
 	ids.byKey[key] = ids.lru.PushFront(s)
 	for ids.lru.Len() > ids.opts.MaxIdentities {
 		old := ids.lru.Remove(ids.lru.Back()).(*served)
 		delete(ids.byKey, old.key)
-		go old.close(context.Background())
+		old.evicted = true
+		if old.users == 0 {
+			go old.close(context.Background())
+		}
 	}
 	return s, nil
+}
+
+// release ends a request's use of s, closing it if it was evicted and
+// this was its last user.
+func (ids *identities) release(s *served) {
+	ids.mu.Lock()
+	s.users--
+	last := s.evicted && s.users == 0
+	ids.mu.Unlock()
+	if last {
+		go s.close(context.Background())
+	}
 }
 
 // each calls f on every backend served now.
