@@ -14,6 +14,7 @@ import (
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 
+	"github.com/ghmcp/ghmcp/internal/redact"
 	"github.com/ghmcp/ghmcp/ratelimit"
 )
 
@@ -127,6 +128,11 @@ func (a *AppAuth) Token(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if tok != a.token {
+		// A token that could not be GitHub's (a hostile or broken API
+		// answering "t") would make the redactor mask ordinary text.
+		if err := redact.CheckToken(tok); err != nil {
+			return "", fmt.Errorf("GitHub App %d: the installation token GitHub returned is unusable (%v); check --api-url", a.app.ID, err)
+		}
 		if a.onToken != nil {
 			a.onToken(tok)
 		}

@@ -53,6 +53,10 @@ import (
 	"unicode"
 )
 
+// maxSecrets bounds the secrets a Redactor masks: the first given and the
+// latest added.
+const maxSecrets = 8
+
 // Mask replaces a secret.
 const Mask = "[REDACTED]"
 
@@ -103,6 +107,12 @@ func (r *Redactor) Add(secrets ...string) {
 	}
 	if len(given) == n {
 		return
+	}
+	// Secrets learned while running (an App's hourly tokens) are kept only
+	// while they can still appear: the first (the configured token) and
+	// the last few, so that the set does not grow for as long as ghmcp runs.
+	if len(given) > maxSecrets {
+		given = append(given[:1:1], given[len(given)-(maxSecrets-1):]...)
 	}
 	var pairs []string
 	var forms []secretForm
