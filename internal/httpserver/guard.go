@@ -56,6 +56,12 @@ func (g guard) wrap(next http.Handler) http.Handler {
 			http.Error(w, "Forbidden: this Origin is not allowed (DNS-rebinding protection); see --allowed-origins", http.StatusForbidden)
 			return
 		}
+		if _, ok := bearer(r); !ok {
+			// Before the body is read: a client without credentials gets
+			// nothing held in memory for it.
+			unauthorized(w, "send Authorization: Bearer <token>")
+			return
+		}
 		if r.Body != nil && r.Method == http.MethodPost {
 			if r.ContentLength > g.maxBody {
 				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)

@@ -2,10 +2,13 @@ package mcpserver
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/flowguard"
 	"github.com/ghmcp/ghmcp/resources"
 )
@@ -39,5 +42,31 @@ func flowPrompts(g *flowguard.Guard) server.PromptHandlerMiddleware {
 			}
 			return res, err
 		}
+	}
+}
+
+// subscribeWithin refuses resources/subscribe to a repository outside
+// --repos: a subscription reports activity (webhook deliveries) on the
+// repository it names, which must be one this server may use.
+func subscribeWithin(repos *allowlist.List) server.OnRequestInitializationFunc {
+	return func(_ context.Context, _ any, message any) error {
+		raw, ok := message.(json.RawMessage)
+		if !ok || repos == nil {
+			return nil
+		}
+		var m struct {
+			Method mcp.MCPMethod `json:"method"`
+			Params struct {
+				URI string `json:"uri"`
+			} `json:"params"`
+		}
+		if json.Unmarshal(raw, &m) != nil || m.Method != mcp.MethodResourcesSubscribe {
+			return nil
+		}
+		owner, repo, ok := resources.RepoOf(m.Params.URI)
+		if !ok {
+			return fmt.Errorf("invalid request: subscribe to a repo://OWNER/REPO/issues/N or /pulls/N resource, got %q", m.Params.URI)
+		}
+		return repos.Check(owner, repo)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/ghmcp/ghmcp/internal/allowlist"
 	"github.com/ghmcp/ghmcp/internal/toolkit"
 )
 
@@ -100,6 +101,36 @@ func TestResourceAndPromptErrorCodes(t *testing.T) {
 	for i, want := range []string{`"code":-32602`, `"code":-32602`} {
 		if !strings.Contains(got[i+1], want) {
 			t.Errorf("answer %d = %.300s, want %s", i+2, got[i+1], want)
+		}
+	}
+}
+
+func TestSubscribeStaysWithinRepos(t *testing.T) {
+	allow, err := allowlist.Parse("octo/hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Options{Version: "test", Deps: toolkit.Deps{Repos: allow}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := &handshakeSession{}
+	ctx := context.Background()
+	if err := srv.RegisterSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	ctx = srv.WithContext(ctx, sess)
+	srv.HandleMessage(ctx, json.RawMessage(initialize(1, "2025-06-18")))
+	for uri, allowed := range map[string]bool{
+		"repo://octo/hello/issues/1":   true,
+		"repo://octo/private/issues/1": false,
+		"file:///etc/passwd":           false,
+	} {
+		resp := srv.HandleMessage(ctx, json.RawMessage(`{"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"`+uri+`"}}`))
+		_, refused := resp.(mcp.JSONRPCError)
+		if refused == allowed {
+			b, _ := json.Marshal(resp)
+			t.Errorf("subscribe %s: %s; want allowed=%t", uri, b, allowed)
 		}
 	}
 }

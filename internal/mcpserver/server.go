@@ -73,6 +73,7 @@ func New(opts Options) (*Server, error) {
 	}
 	hooks := &server.Hooks{}
 	hooks.AddOnRequestInitialization(checkLifecycle)
+	hooks.AddOnRequestInitialization(subscribeWithin(opts.Deps.Repos))
 	hooks.AddAfterInitialize(capabilitiesForVersion)
 	opts.HostLog.hooks(hooks)
 	subs := newSubscriptions()
