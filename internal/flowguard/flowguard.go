@@ -65,14 +65,22 @@ func New(lookup Lookup) *Guard {
 // maxRepos bounds the visibility cache; past it the cache starts over.
 const maxRepos = 4096
 
-// sessionOf names the session of ctx ("" when there is none: one
-// implicit session).
+// sessionOf names the session of ctx. Requests without a session of
+// their own (none, or the stateless 2026-07-28 revision, whose ephemeral
+// sessions have no id) share one: the guard is kept per GitHub identity
+// (each has its own Guard), so a stateless read of a private repository
+// holds back that identity's later public writes. Clients sharing an
+// identity can read the same repositories, so nothing leaks between them;
+// they may be asked about one another's writes.
 func sessionOf(ctx context.Context) string {
-	if s := server.ClientSessionFromContext(ctx); s != nil {
+	if s := server.ClientSessionFromContext(ctx); s != nil && s.SessionID() != "" {
 		return s.SessionID()
 	}
-	return ""
+	return statelessSession
 }
+
+// statelessSession is the session of requests that have none.
+const statelessSession = "(stateless)"
 
 func key(owner, repo string) string { return strings.ToLower(owner + "/" + repo) }
 
