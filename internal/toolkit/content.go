@@ -449,6 +449,26 @@ func removeLinkDefinitions(s string) string {
 	return b.String()
 }
 
+// blankLabel reports whether a link label is blank: white space only, once
+// the filter's own markers for invisible characters ("⟦U+000B⟧") are set
+// aside, so that filtering text twice gives what filtering it once does (a
+// label of a control character is blank to GitHub, and must not become a
+// definition once the character is made visible).
+func blankLabel(label string) bool {
+	for {
+		i := strings.Index(label, "⟦U+")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(label[i:], "⟧")
+		if j < 0 {
+			break
+		}
+		label = label[:i] + label[i+j+len("⟧"):]
+	}
+	return strings.TrimSpace(label) == ""
+}
+
 // linkDefinitionLen returns the length of the link reference definition at
 // the start of s (up to, not including, the line ending after it), or 0,
 // and whether it is the comment idiom (destination "#" or "<>").
@@ -477,7 +497,7 @@ func linkDefinitionLen(s string) (n int, comment bool) {
 			break
 		}
 	}
-	if i >= len(s) || strings.TrimSpace(s[labelStart:i]) == "" || i+1 >= len(s) || s[i+1] != ':' {
+	if i >= len(s) || blankLabel(s[labelStart:i]) || i+1 >= len(s) || s[i+1] != ':' {
 		return 0, false
 	}
 	i += 2
