@@ -185,7 +185,9 @@ const maxQuery = 256
 //   - the OR operator is refused: GitHub may apply a qualifier to one
 //     side only;
 //   - an unclosed or escaped double quote is refused: the qualifiers
-//     added after it would be read as quoted text.
+//     added after it would be read as quoted text;
+//   - a qualifier inside a quoted phrase is refused: GitHub may read it
+//     either way, and its value's end is unprovable.
 //
 // A query with a qualifier that GitHub surely reads as one (at the start
 // or after white space, outside quotes, not negated) is returned
@@ -196,8 +198,14 @@ func (l *List) ScopeQuery(q string) (string, error) {
 	if l == nil {
 		return q, nil
 	}
+	if strings.Count(q, `"`)%2 != 0 || strings.Contains(q, `\"`) {
+		return "", fmt.Errorf("search query %q has an unclosed or escaped double quote, so the qualifiers that keep it inside --repos %s could be read as text; close the quoted phrase", q, l.String())
+	}
 	scoped := false
 	for _, qu := range qualifiers(q) {
+		if qu.inQuotes {
+			return "", fmt.Errorf("search query %q has the qualifier %s inside a quoted phrase, which GitHub may read as a qualifier or as text; write it outside the quotes", q, qu.text)
+		}
 		switch qu.key {
 		case "repo":
 			if !l.AllowedFullName(qu.value) {
@@ -209,9 +217,6 @@ func (l *List) ScopeQuery(q string) (string, error) {
 			}
 		}
 		scoped = scoped || qu.sure
-	}
-	if strings.Count(q, `"`)%2 != 0 || strings.Contains(q, `\"`) {
-		return "", fmt.Errorf("search query %q has an unclosed or escaped double quote, so the qualifiers that keep it inside --repos %s could be read as text; close the quoted phrase", q, l.String())
 	}
 	if hasOr(q) {
 		return "", fmt.Errorf("search query %q uses OR, which cannot be proven to stay inside the repositories this server may use (--repos %s); run one search per alternative", q, l.String())
@@ -240,6 +245,9 @@ type qualifier struct {
 	value string // without surrounding quotes
 	text  string // as written, for messages
 	sure  bool   // GitHub surely reads it as a positive qualifier
+	// inQuotes: it starts inside a quoted phrase, where GitHub may read it
+	// as text or as a qualifier; ScopeQuery refuses it.
+	inQuotes bool
 }
 
 var qualifierKeys = []string{"repo", "user", "org", "owner"}
@@ -270,14 +278,21 @@ func qualifiers(q string) []qualifier {
 			for j < len(rs) && !separator(rs[j]) {
 				j++
 			}
-			value := string(rs[end+1 : j])
-			value = strings.TrimSuffix(strings.TrimPrefix(value, `"`), `"`)
+			raw := string(rs[end+1 : j])
+			value := raw
+			if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
+				value = raw[1 : len(raw)-1] // repo:"owner/name"
+			}
 			if strings.Contains(value, `"`) {
-				value = string(rs[end+1 : j]) // unprovable: no pattern matches a quote
+				// A quote anywhere else (a phrase closing right after the
+				// value, "repo:x/y"(…) makes the value unprovable: no
+				// pattern matches a quote.
+				value = raw
 			}
 			out = append(out, qualifier{
 				key: k, value: value, text: string(rs[i:j]),
-				sure: !quoted && (i == 0 || unicode.IsSpace(rs[i-1])),
+				sure:     !quoted && (i == 0 || unicode.IsSpace(rs[i-1])),
+				inQuotes: quoted,
 			})
 			break
 		}

@@ -118,8 +118,10 @@ func TestScopeQuery(t *testing.T) {
 		{q: "bug REPO:Acme/Site", want: "bug REPO:Acme/Site"},
 		{q: "bug user:octo", want: "bug user:octo"},
 		{q: "bug org:OCTO -repo:octo/old", want: "bug org:OCTO -repo:octo/old"},
-		{q: `"repo:evil/x" in:body`, err: `search qualifier repo:evil/x" is outside`},
-		{q: `"repo:acme/site" in:body`, want: `"repo:acme/site" in:body repo:acme/site user:octo`},
+		{q: `"repo:evil/x" in:body`, err: `has the qualifier repo:evil/x" inside a quoted phrase`},
+		// Even an allowed repository: inside quotes GitHub may read the
+		// qualifier as text or as one whose value runs past the quote.
+		{q: `"repo:acme/site" in:body`, err: `has the qualifier repo:acme/site" inside a quoted phrase`},
 		{q: "bug\rrepo:evil/x", err: "search qualifier repo:evil/x is outside"},
 		{q: "bug\frepo:evil/x", err: "search qualifier repo:evil/x is outside"},
 		{q: "bug\vrepo:evil/x", err: "search qualifier repo:evil/x is outside"},
@@ -127,7 +129,7 @@ func TestScopeQuery(t *testing.T) {
 		{q: "bug\u3000repo:evil/x", err: "search qualifier repo:evil/x is outside"},
 		{q: "bug\u200brepo:evil/x", err: "search qualifier repo:evil/x is outside"},
 		{q: "bug\u3000repo:acme/site", want: "bug\u3000repo:acme/site"},
-		{q: `x"repo:evil/x`, err: "search qualifier repo:evil/x is outside"},
+		{q: `x"repo:evil/x`, err: "has an unclosed or escaped double quote"},
 		{q: `bug "a b"repo:evil/x`, err: "search qualifier repo:evil/x is outside"},
 		{q: "bug -repo:evil/x", err: "search qualifier repo:evil/x is outside"},
 		{q: "bug -repo:acme/site", want: "bug -repo:acme/site repo:acme/site user:octo"},
