@@ -489,6 +489,11 @@ func searchIssues() toolkit.Tool {
 			i := issueFrom(d, is, issueExcerptBytes)
 			i.Repo = repoOfIssue(is)
 			out.Issues = append(out.Issues, i)
+			// Search answers do not say whether an issue's repository is
+			// private: the flow guard looks it up (once per repository).
+			if owner, repo, ok := strings.Cut(i.Repo, "/"); ok {
+				d.Flow.Read(ctx, owner, repo)
+			}
 		}
 		return out, nil
 	})
