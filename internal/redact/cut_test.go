@@ -217,3 +217,19 @@ func tokenRun(s string) string {
 	}
 	return longest
 }
+
+// A password never shows, even one holding a raw '/' or '@' that makes
+// the URL invalid (the error quoting it is what gets printed).
+func TestURLPasswords(t *testing.T) {
+	for in, want := range map[string]string{
+		`redis://u:s3cret@host:6379/0`:          `redis://u:[REDACTED]@host:6379/0`,
+		`invalid "redis://u:pa/ss@h": bad port`: `invalid "redis://u:[REDACTED]@h": bad port`,
+		`https://u:p@ss@host/x`:                 `https://u:[REDACTED]@host/x`,
+		`http://:s3cret@example.com`:            `http://:[REDACTED]@example.com`,
+		`see https://example.com/a@b`:           `see https://example.com/a@b`,
+	} {
+		if got := URLPasswords(in); got != want {
+			t.Errorf("URLPasswords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -217,8 +217,12 @@ func (r *Redactor) Error(err error) string {
 }
 
 // urlUserinfo matches the userinfo of a URL: "scheme://user:password@".
+// The password runs to the last '@' of the word, not the first '/' or
+// '@': a password holding a raw '/' or '@' makes an invalid URL, and the
+// error that quotes it must not show the rest of it (a path that holds an
+// '@' is masked too, which costs nothing).
 var urlUserinfo = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@"']*:)[^/\s@"']*@`)
+	return regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@"']*:)[^\s"']*@`)
 })
 
 // URLPasswords masks the password of every URL in s
