@@ -620,16 +620,7 @@ func rerunFailedJobs() toolkit.Tool {
 	}, func(ctx context.Context, d toolkit.Deps, in RunArgs) (RunAck, error) {
 		what := fmt.Sprintf("re-run failed jobs of run %d in %s", in.RunID, in.RepoArgs)
 		_, err := d.GitHub.Actions.RerunFailedJobsByID(ctx, in.Owner, in.Repo, in.RunID)
-		var respErr *gh.ErrorResponse
-		if errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.StatusCode == http.StatusForbidden {
-			// GitHub answers 403 both for a token without access and for a
-			// run it will not re-run; its message says which.
-			return RunAck{}, toolkit.Op(what, fmt.Errorf("GitHub refused (403: %s). A run can be re-run only after it completed and within 30 days of its start; if the message is about access, the token needs Actions write permission", respErr.Message))
-		}
-		if err != nil {
-			return RunAck{}, toolkit.Op(what, err)
-		}
-		return RunAck{RunID: in.RunID, Status: "queued", Next: "Follow the new attempt with get_workflow_run"}, nil
+		return rerunAck(what, in.RunID, err)
 	})
 }
 
@@ -645,11 +636,11 @@ func cancelWorkflowRun() toolkit.Tool {
 		what := fmt.Sprintf("cancel run %d in %s", in.RunID, in.RepoArgs)
 		_, err := d.GitHub.Actions.CancelWorkflowRunByID(ctx, in.Owner, in.Repo, in.RunID)
 		var accepted *gh.AcceptedError
-		var respErr *gh.ErrorResponse
+		status, respErr := statusOf(err)
 		switch {
 		case errors.As(err, &accepted):
 			// 202 Accepted is GitHub's success here: it cancels in the background.
-		case errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.StatusCode == http.StatusConflict:
+		case status == http.StatusConflict:
 			return RunAck{}, toolkit.Op(what, fmt.Errorf("the run has already completed, so there is nothing to cancel (409: %s)", respErr.Message))
 		case err != nil:
 			return RunAck{}, toolkit.Op(what, err)
@@ -669,15 +660,21 @@ func rerunWorkflowRun() toolkit.Tool {
 	}, func(ctx context.Context, d toolkit.Deps, in RunArgs) (RunAck, error) {
 		what := fmt.Sprintf("re-run run %d in %s", in.RunID, in.RepoArgs)
 		_, err := d.GitHub.Actions.RerunWorkflowByID(ctx, in.Owner, in.Repo, in.RunID)
-		var respErr *gh.ErrorResponse
-		if errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.StatusCode == http.StatusForbidden {
-			return RunAck{}, toolkit.Op(what, fmt.Errorf("GitHub refused (403: %s). A run can be re-run only after it completed and within 30 days of its start; if the message is about access, the token needs Actions write permission", respErr.Message))
-		}
-		if err != nil {
-			return RunAck{}, toolkit.Op(what, err)
-		}
-		return RunAck{RunID: in.RunID, Status: "queued", Next: "Follow the new attempt with get_workflow_run"}, nil
+		return rerunAck(what, in.RunID, err)
 	})
+}
+
+// rerunAck is the answer to a re-run (of a whole run or its failed jobs).
+// GitHub answers 403 both for a token without access and for a run it will
+// not re-run; its message says which.
+func rerunAck(what string, runID int64, err error) (RunAck, error) {
+	if status, e := statusOf(err); status == http.StatusForbidden {
+		return RunAck{}, toolkit.Op(what, fmt.Errorf("GitHub refused (403: %s). A run can be re-run only after it completed and within 30 days of its start; if the message is about access, the token needs Actions write permission", e.Message))
+	}
+	if err != nil {
+		return RunAck{}, toolkit.Op(what, err)
+	}
+	return RunAck{RunID: runID, Status: "queued", Next: "Follow the new attempt with get_workflow_run"}, nil
 }
 
 // ListArtifactsArgs are the arguments of list_run_artifacts.

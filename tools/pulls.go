@@ -325,8 +325,7 @@ func getPullRequestFiles() toolkit.Tool {
 		what = fmt.Sprintf("get the patch of %s in pull request %s", in.Path, in.PullArgs)
 		raw, _, err := d.GitHub.PullRequests.GetRaw(ctx, in.Owner, in.Repo, in.Number, gh.RawOptions{Type: gh.Diff})
 		if err != nil {
-			var e *gh.ErrorResponse
-			if errors.As(err, &e) && e.Response != nil && e.Response.StatusCode == http.StatusNotAcceptable {
+			if status, e := statusOf(err); status == http.StatusNotAcceptable {
 				return PullRequestFiles{}, toolkit.Op(what, fmt.Errorf("GitHub does not render diffs this large (406: %s); read the file itself at head_sha with the repository contents tools", e.Message))
 			}
 			return PullRequestFiles{}, toolkit.Op(what, err)
@@ -638,8 +637,8 @@ func githubWords(err error) string {
 
 // isStatus reports whether err is GitHub's answer with that status.
 func isStatus(err error, status int) bool {
-	var e *gh.ErrorResponse
-	return errors.As(err, &e) && e.Response != nil && e.Response.StatusCode == status
+	got, _ := statusOf(err)
+	return got == status
 }
 
 // checkReview checks what validate cannot: a required enum, the rules of

@@ -219,11 +219,11 @@ func updatePullRequestBranch() toolkit.Tool {
 		}
 		_, _, err := d.GitHub.PullRequests.UpdateBranch(ctx, in.Owner, in.Repo, in.Number, opts)
 		var accepted *gh.AcceptedError
-		var respErr *gh.ErrorResponse
+		status, respErr := statusOf(err)
 		switch {
 		case errors.As(err, &accepted):
 			// 202: GitHub merges in the background.
-		case errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.StatusCode == http.StatusUnprocessableEntity:
+		case status == http.StatusUnprocessableEntity:
 			return RunAck{}, toolkit.Op(what, fmt.Errorf("GitHub refused (422: %s). If the head moved, read it again with get_pull_request; if there is nothing new on the base, the branch is up to date", respErr.Message))
 		case err != nil:
 			return RunAck{}, toolkit.Op(what, err)

@@ -346,22 +346,7 @@ func (s *Server) updateIssue(w http.ResponseWriter, r *http.Request) {
 	next.State = state
 
 	if req.Labels != nil {
-		next.Labels = []string{}
-		for _, raw := range req.Labels {
-			name, ok := scalar(raw)
-			if !ok {
-				var obj struct{ Name string }
-				ok = json.Unmarshal(raw, &obj) == nil
-				name = obj.Name
-			}
-			if !ok || strings.TrimSpace(name) == "" {
-				problem("labels", "invalid", nil)
-				continue
-			}
-			if !slices.ContainsFunc(next.Labels, func(l string) bool { return strings.EqualFold(l, name) }) {
-				next.Labels = append(next.Labels, name)
-			}
-		}
+		next.Labels = addLabels([]string{}, req.Labels, problem)
 	}
 	if req.Assignees != nil {
 		next.Assignees = []string{}

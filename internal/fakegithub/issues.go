@@ -208,21 +208,7 @@ func (s *Server) validateIssue(repo *repoState, req createIssueRequest) (Issue, 
 		issue.Body = *req.Body
 	}
 
-	for _, raw := range req.Labels {
-		name, ok := scalar(raw)
-		if !ok {
-			var obj struct{ Name string }
-			ok = json.Unmarshal(raw, &obj) == nil
-			name = obj.Name
-		}
-		if !ok || strings.TrimSpace(name) == "" {
-			problem("labels", "invalid", nil)
-			continue
-		}
-		if !slices.ContainsFunc(issue.Labels, func(l string) bool { return strings.EqualFold(l, name) }) {
-			issue.Labels = append(issue.Labels, name)
-		}
-	}
+	issue.Labels = addLabels(issue.Labels, req.Labels, problem)
 
 	logins := req.Assignees
 	if req.Assignee != nil && *req.Assignee != "" {
@@ -476,4 +462,26 @@ func (s *Server) milestoneJSON(repo *repoState, m *milestoneState) *milestoneJSO
 		}
 	}
 	return j
+}
+
+// addLabels adds to have the labels of a request (names, or objects with a
+// name, as GitHub accepts), each once whatever its case; an unusable one is
+// reported to problem as GitHub's 422 would.
+func addLabels(have []string, raws []json.RawMessage, problem func(field, code string, value any)) []string {
+	for _, raw := range raws {
+		name, ok := scalar(raw)
+		if !ok {
+			var obj struct{ Name string }
+			ok = json.Unmarshal(raw, &obj) == nil
+			name = obj.Name
+		}
+		if !ok || strings.TrimSpace(name) == "" {
+			problem("labels", "invalid", nil)
+			continue
+		}
+		if !slices.ContainsFunc(have, func(l string) bool { return strings.EqualFold(l, name) }) {
+			have = append(have, name)
+		}
+	}
+	return have
 }
