@@ -266,6 +266,13 @@ func (rt roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if m := repoPath().FindStringSubmatch(req.URL.Path); m != nil && req.Method == http.MethodGet {
 		s.owner, s.repo = m[1], m[2]
 	}
+	// Only JSON says "private"; and a session already tainted has nothing
+	// more to learn from an answer but a repository's visibility. Logs,
+	// diffs and file bodies (the large answers) pass untouched.
+	_, tainted := rt.g.Tainted(req.Context())
+	if !strings.Contains(resp.Header.Get("Content-Type"), "json") || (tainted && s.owner == "") {
+		return resp, nil
+	}
 	resp.Body = s
 	return resp, nil
 }
