@@ -278,6 +278,14 @@ func qualifiers(q string) []qualifier {
 			for j < len(rs) && !separator(rs[j]) {
 				j++
 			}
+			if j < len(rs) && (rs[j] == '(' || (rs[j] == ')' && j+1 < len(rs) && !separator(rs[j+1]))) {
+				// A parenthesis inside a word ("repo:a/b(c", "repo:a/b)c"):
+				// GitHub may read it as part of the value. Take the value to
+				// the next white space: no pattern matches it.
+				for j < len(rs) && !unicode.IsSpace(rs[j]) {
+					j++
+				}
+			}
 			raw := string(rs[end+1 : j])
 			value := raw
 			if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' {
