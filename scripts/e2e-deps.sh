@@ -14,4 +14,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 redis-server --version
-haproxy -v | head -1
+v=$(haproxy -v) && echo "${v%%$'\n'*}" # the first line; not "| head", whose early exit is a SIGPIPE under pipefail

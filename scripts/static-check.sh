@@ -24,7 +24,8 @@ mkdir -p "$out"
 echo "== static build (CGO_ENABLED=0, -X main.version=$VERSION)"
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$VERSION" -o "$out/ghmcp" .
 if command -v file >/dev/null 2>&1; then
-  file "$out/ghmcp" | grep -q 'statically linked' || fail "$out/ghmcp is not statically linked: $(file "$out/ghmcp")"
+  kind=$(file "$out/ghmcp") # not "| grep -q": its early exit is a SIGPIPE under pipefail
+  case "$kind" in *'statically linked'*) ;; *) fail "$out/ghmcp is not statically linked: $kind" ;; esac
 fi
 # A dynamic binary names its interpreter; a static one has none.
 if grep -q 'ld-linux' "$out/ghmcp"; then fail "$out/ghmcp asks for a dynamic loader"; fi
