@@ -196,7 +196,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	crowded := s.enter(r, body)
-	defer s.leave()
+	// The request leaves the in-flight count when its answer starts: a
+	// client may read a large answer and send its next request before this
+	// handler returns, and that is not two requests at once.
+	left := false
+	leave := func() {
+		if !left {
+			left = true
+			s.leave()
+		}
+	}
+	defer leave()
+	w = &leavingWriter{ResponseWriter: w, leave: leave}
 
 	if resp := s.serveApp(r); resp != nil {
 		s.send(w, r, resp)
@@ -226,6 +237,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serve(r, body) // the write lands, the answer is lost
 	}
 	s.fail(w, r, f)
+}
+
+// leavingWriter calls leave before the first byte of the answer.
+type leavingWriter struct {
+	http.ResponseWriter
+	leave func()
+}
+
+func (l *leavingWriter) WriteHeader(code int) {
+	l.leave()
+	l.ResponseWriter.WriteHeader(code)
+}
+
+func (l *leavingWriter) Write(b []byte) (int, error) {
+	l.leave()
+	return l.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (a fault that
+// drops it hijacks it).
+func (l *leavingWriter) Unwrap() http.ResponseWriter { return l.ResponseWriter }
+
+// Flush passes a flush on (the job log download streams).
+func (l *leavingWriter) Flush() {
+	if f, ok := l.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 // enter logs the request, counts it as in flight, and reports whether that
